@@ -1,0 +1,39 @@
+export { type Clock, systemClock } from './clock.js';
+export { type AttributeCodec, jsonCodec } from './codec.js';
+export {
+  isSessionError,
+  SessionConfigError,
+  SessionConflictError,
+  SessionCreationForbiddenError,
+  SessionDecodeError,
+  SessionEncodeError,
+  SessionError,
+  type SessionErrorCode,
+  StoreUnavailableError,
+  UnsupportedCapabilityError,
+} from './errors.js';
+export { Session, type SessionData } from './session.js';
+export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
+export {
+  maskSessionId,
+  type RandomIdOptions,
+  randomIdGenerator,
+  type SessionIdGenerator,
+} from './session-id.js';
+export {
+  createSessionRepository,
+  type DecodeErrorReport,
+  PRINCIPAL_NAME_INDEX,
+  SessionRepository,
+  type SessionRepositoryOptions,
+} from './session-repository.js';
+export type {
+  SessionEventType,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionWrite,
+  StoreCapabilities,
+  StoreEvent,
+} from './session-store.js';
+export { assertStoreCapabilities } from './store-capabilities.js';

@@ -1,0 +1,209 @@
+import type { Clock } from './clock.js';
+import type { AttributeCodec } from './codec.js';
+import { maskSessionId, type SessionIdGenerator } from './session-id.js';
+import type { SessionRecord } from './session-store.js';
+
+/** The shape of a session's attributes. Users describe their own; the default allows any key. */
+export type SessionData = Record<string, unknown>;
+
+/** Services a session needs; shared by all sessions of one repository. */
+export interface SessionEnvironment {
+  readonly clock: Clock;
+  readonly codec: AttributeCodec;
+  readonly idGenerator: SessionIdGenerator;
+}
+
+/** Module-private access to a session's change tracking, for the repository. Not exported publicly. */
+export const TRACKING = Symbol('sess.tracking');
+
+/** What changed in a session since it was loaded (or since its last save). */
+export interface SessionChanges {
+  /** The id the store knows, or null for a session never saved. */
+  persistedId: string | null;
+  /** Attribute names set since load. */
+  readonly set: Set<string>;
+  /** Attribute names removed since load. */
+  readonly removed: Set<string>;
+  /** Attribute names read through get() whose values are objects: they may have been mutated in place. */
+  readonly read: Set<string>;
+  /** Encoded values as the store has them, to detect in-place mutation and to copy on id change. */
+  readonly encoded: Map<string, string>;
+  principalChanged: boolean;
+  timeoutChanged: boolean;
+  accessed: boolean;
+}
+
+/**
+ * A session: attributes plus the metadata every store persists. Attributes are reached only through
+ * get/set/remove/has/names, so no attribute name ("id", "save", "then", "__proto__", ...) can collide
+ * with the session's own API. Changes are tracked so a store writes only what changed.
+ */
+export class Session<Data extends SessionData = SessionData> {
+  #id: string;
+  readonly #createdAt: number;
+  #lastAccessedAt: number;
+  #maxInactiveMs: number;
+  readonly #absoluteExpiresAt: number | null;
+  #principal: string | null;
+  readonly #values: Map<string, unknown>;
+  readonly #env: SessionEnvironment;
+  readonly [TRACKING]: SessionChanges;
+
+  /** @internal Sessions are made by a SessionRepository (createSession / findById). */
+  constructor(
+    env: SessionEnvironment,
+    record: Omit<SessionRecord, 'attributes' | 'expiresAt'>,
+    values: Map<string, unknown>,
+    encoded: Map<string, string> | null,
+  ) {
+    this.#env = env;
+    this.#id = record.id;
+    this.#createdAt = record.createdAt;
+    this.#lastAccessedAt = record.lastAccessedAt;
+    this.#maxInactiveMs = record.maxInactiveMs;
+    this.#absoluteExpiresAt = record.absoluteExpiresAt;
+    this.#principal = record.principal;
+    this.#values = values;
+    this[TRACKING] = {
+      persistedId: encoded === null ? null : record.id,
+      set: new Set(),
+      removed: new Set(),
+      read: new Set(),
+      encoded: encoded ?? new Map(),
+      principalChanged: encoded === null && record.principal !== null,
+      timeoutChanged: false,
+      accessed: false,
+    };
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  /** True until the session has been saved to the store once. */
+  get isNew(): boolean {
+    return this[TRACKING].persistedId === null;
+  }
+
+  get createdAt(): number {
+    return this.#createdAt;
+  }
+
+  get lastAccessedAt(): number {
+    return this.#lastAccessedAt;
+  }
+
+  /** Idle timeout in ms: the session expires this long after its last access. */
+  get maxInactiveMs(): number {
+    return this.#maxInactiveMs;
+  }
+
+  set maxInactiveMs(value: number) {
+    if (!Number.isFinite(value) || value <= 0)
+      throw new RangeError('maxInactiveMs must be a positive number of ms');
+    if (value === this.#maxInactiveMs) return;
+    this.#maxInactiveMs = value;
+    this[TRACKING].timeoutChanged = true;
+  }
+
+  /** The absolute end of life (epoch ms), or null when only the idle timeout applies. */
+  get absoluteExpiresAt(): number | null {
+    return this.#absoluteExpiresAt;
+  }
+
+  /** When the session expires unless accessed again (epoch ms). */
+  get expiresAt(): number {
+    const idle = this.#lastAccessedAt + this.#maxInactiveMs;
+    return this.#absoluteExpiresAt === null ? idle : Math.min(idle, this.#absoluteExpiresAt);
+  }
+
+  isExpired(now: number = this.#env.clock.now()): boolean {
+    return now >= this.expiresAt;
+  }
+
+  /** The principal (user) name the session is indexed by, or null. Set it at login. */
+  get principal(): string | null {
+    return this.#principal;
+  }
+
+  set principal(value: string | null) {
+    if (value !== null && typeof value !== 'string')
+      throw new TypeError('principal must be a string or null');
+    if (value === this.#principal) return;
+    this.#principal = value;
+    this[TRACKING].principalChanged = true;
+  }
+
+  get<K extends keyof Data & string>(name: K): Data[K] | undefined {
+    const value = this.#values.get(name);
+    if (typeof value === 'object' && value !== null) this[TRACKING].read.add(name);
+    return value as Data[K] | undefined;
+  }
+
+  /** Sets an attribute. Setting `undefined` removes it. */
+  set<K extends keyof Data & string>(name: K, value: Data[K]): this {
+    if (typeof name !== 'string') throw new TypeError('attribute names must be strings');
+    if (value === undefined) return this.remove(name);
+    this.#values.set(name, value);
+    const changes = this[TRACKING];
+    changes.set.add(name);
+    changes.removed.delete(name);
+    return this;
+  }
+
+  remove<K extends keyof Data & string>(name: K): this {
+    const changes = this[TRACKING];
+    if (this.#values.delete(name)) {
+      changes.set.delete(name);
+      changes.read.delete(name);
+      if (changes.encoded.has(name)) changes.removed.add(name);
+    }
+    return this;
+  }
+
+  has<K extends keyof Data & string>(name: K): boolean {
+    return this.#values.has(name);
+  }
+
+  names(): Array<keyof Data & string> {
+    return [...this.#values.keys()] as Array<keyof Data & string>;
+  }
+
+  /** Gives the session a new id; the store renames it on the next save (data, index and timeouts kept). */
+  changeId(): string {
+    this.#id = this.#env.idGenerator.generate();
+    return this.#id;
+  }
+
+  /**
+   * Marks an access at `now`. Only moves the last-access time when at least `intervalMs` passed since
+   * the stored one, so steady traffic costs one touch per interval rather than one write per request.
+   */
+  access(now: number, intervalMs = 0): void {
+    if (now - this.#lastAccessedAt < intervalMs) return;
+    if (now === this.#lastAccessedAt) return;
+    this.#lastAccessedAt = now;
+    this[TRACKING].accessed = true;
+  }
+
+  /** @internal decoded values, for the repository's encoder. */
+  valuesForSave(): ReadonlyMap<string, unknown> {
+    return this.#values;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      id: maskSessionId(this.#id),
+      createdAt: this.#createdAt,
+      lastAccessedAt: this.#lastAccessedAt,
+      maxInactiveMs: this.#maxInactiveMs,
+      principal: this.#principal,
+      attributes: this.names(),
+    };
+  }
+
+  // Node's util.inspect: never print the raw id (it is a bearer credential).
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Session ${JSON.stringify(this.toJSON())}`;
+  }
+}

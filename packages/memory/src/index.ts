@@ -1,0 +1,1 @@
+export { MemoryStore, type MemoryStoreOptions, memoryStore } from './memory-store.js';

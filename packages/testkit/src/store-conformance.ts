@@ -1,0 +1,39 @@
+import { assertStoreCapabilities } from '@sess/core';
+import { describe, it } from 'vitest';
+import { createManualClock } from './manual-clock.js';
+import { crudSuite } from './store/crud.suite.js';
+import { dataSuite } from './store/data.suite.js';
+import { deltaSuite } from './store/delta.suite.js';
+import { eventsSuite } from './store/events.suite.js';
+import { expirySuite } from './store/expiry.suite.js';
+import { idChangeSuite } from './store/id-change.suite.js';
+import { resolveOptions, type StoreConformanceOptions } from './store/options.js';
+import { principalIndexSuite } from './store/principal-index.suite.js';
+import { scaleSuite } from './store/scale.suite.js';
+
+/**
+ * Registers the whole conformance kit for a store as vitest suites. Call it at the top level of a
+ * test file. Suites follow the store's declared capabilities, so a store cannot claim one without
+ * passing its tests (find by principal, store-delivered events, cleanup).
+ */
+export function defineStoreConformance(options: StoreConformanceOptions): void {
+  const kit = resolveOptions(options);
+  describe(`@sess store conformance: ${kit.name}`, () => {
+    it('declares capabilities that match its methods', async () => {
+      const store = await kit.createStore({ clock: createManualClock() });
+      try {
+        assertStoreCapabilities(store);
+      } finally {
+        await store.close?.();
+      }
+    });
+    crudSuite(kit);
+    deltaSuite(kit);
+    expirySuite(kit);
+    idChangeSuite(kit);
+    principalIndexSuite(kit);
+    eventsSuite(kit);
+    dataSuite(kit);
+    scaleSuite(kit);
+  });
+}

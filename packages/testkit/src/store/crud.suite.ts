@@ -1,0 +1,158 @@
+import { isSessionError, type SessionWrite } from '@sess/core';
+import { describe, expect, it } from 'vitest';
+import { instrumentStore } from '../instrument-store.js';
+import { useManualHarness } from './harness.js';
+import type { ResolvedStoreConformance } from './options.js';
+
+export function crudSuite(kit: ResolvedStoreConformance): void {
+  describe('create / load / save / delete', () => {
+    const h = useManualHarness(kit);
+
+    it('saves a new session and loads it back with its metadata and attributes', async () => {
+      const repo = h.repository({ idleTimeoutMs: 60_000 });
+      const session = repo.createSession();
+      session
+        .set('n', 1)
+        .set('s', 'text')
+        .set('o', { a: [1, 2, { b: null }] });
+      session.principal = 'alice';
+      expect(session.isNew).toBe(true);
+      await repo.save(session);
+      expect(session.isNew).toBe(false);
+      const loaded = await repo.findById(session.id);
+      expect(loaded).not.toBeNull();
+      expect(loaded!.id).toBe(session.id);
+      expect(loaded!.isNew).toBe(false);
+      expect(loaded!.createdAt).toBe(session.createdAt);
+      expect(loaded!.lastAccessedAt).toBe(session.lastAccessedAt);
+      expect(loaded!.maxInactiveMs).toBe(60_000);
+      expect(loaded!.principal).toBe('alice');
+      expect(loaded!.get('n')).toBe(1);
+      expect(loaded!.get('s')).toBe('text');
+      expect(loaded!.get('o')).toEqual({ a: [1, 2, { b: null }] });
+      expect(new Set(loaded!.names())).toEqual(new Set(['n', 's', 'o']));
+    });
+
+    it('saves a session with no attributes', async () => {
+      const repo = h.repository();
+      const session = repo.createSession();
+      await repo.save(session);
+      const loaded = await repo.findById(session.id);
+      expect(loaded?.names()).toEqual([]);
+      expect(loaded?.principal).toBeNull();
+    });
+
+    it('returns null for an unknown id', async () => {
+      const repo = h.repository();
+      expect(await repo.findById(repo.idGenerator.generate())).toBeNull();
+    });
+
+    it('never passes a malformed id to the store', async () => {
+      const repo = h.repository();
+      const spy = instrumentStore(h.store);
+      const spied = h.repository({ store: spy.store });
+      for (const id of [
+        '',
+        'short',
+        '../../etc/passwd',
+        'x'.repeat(5000),
+        `${repo.idGenerator.generate()}*`,
+        'a b',
+        '{x}:y',
+      ]) {
+        expect(await spied.findById(id)).toBeNull();
+        await spied.deleteById(id);
+      }
+      expect(spy.calls.load + spy.calls.delete).toBe(0);
+    });
+
+    it('deletes a session; deleting again or deleting an unknown id is harmless', async () => {
+      const repo = h.repository();
+      const session = repo.createSession().set('a', 1);
+      await repo.save(session);
+      await repo.deleteById(session.id);
+      expect(await repo.findById(session.id)).toBeNull();
+      await repo.deleteById(session.id);
+      await repo.deleteById(repo.idGenerator.generate());
+      expect(await h.store.delete(session.id)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(session.id)).toBe(false);
+    });
+
+    it('creates only if absent: a create for an existing id fails with a CONFLICT error', async () => {
+      const repo = h.repository();
+      const session = repo.createSession().set('owner', 'first');
+      await repo.save(session);
+      const now = h.clock.now();
+      const write: SessionWrite = {
+        id: session.id,
+        kind: 'create',
+        now,
+        createdAt: now,
+        lastAccessedAt: now,
+        maxInactiveMs: 60_000,
+        absoluteExpiresAt: null,
+        expiresAt: now + 60_000,
+        principal: null,
+        set: new Map([['owner', '"second"']]),
+        removed: [],
+      };
+      const error = await h.store.save(write).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isSessionError(error) && error.code).toBe('CONFLICT');
+      expect((await repo.findById(session.id))?.get('owner')).toBe('first');
+    });
+
+    it('an update or touch of a session that does not exist writes nothing and resolves false', async () => {
+      const repo = h.repository();
+      const id = repo.idGenerator.generate();
+      const now = h.clock.now();
+      const base = {
+        id,
+        now,
+        createdAt: now,
+        lastAccessedAt: now,
+        maxInactiveMs: 60_000,
+        absoluteExpiresAt: null,
+        expiresAt: now + 60_000,
+      };
+      expect(await h.store.save({ ...base, kind: 'update', set: new Map([['a', '1']]), removed: [] })).toBe(
+        false,
+      );
+      if (h.store.touch)
+        expect(await h.store.touch({ id, now, lastAccessedAt: now, expiresAt: now + 60_000 })).toBe(false);
+      expect(await repo.findById(id)).toBeNull();
+      if (kit.inspect) expect(await kit.inspect.exists(id)).toBe(false);
+    });
+
+    it('a request that loaded a session cannot bring it back after another request destroyed it', async () => {
+      const repo = h.repository();
+      const session = repo.createSession().set('a', 1);
+      await repo.save(session);
+      const late = (await repo.findById(session.id))!;
+      await repo.deleteById(session.id);
+      late.set('b', 2);
+      expect(await repo.save(late)).toBe(false);
+      h.clock.advance(120_000);
+      late.access(h.clock.now());
+      expect(await repo.save(late)).toBe(false);
+      expect(await repo.findById(session.id)).toBeNull();
+      if (kit.inspect) expect(await kit.inspect.exists(session.id)).toBe(false);
+    });
+
+    it('saving an unchanged session writes nothing', async () => {
+      const repo = h.repository();
+      const session = repo.createSession().set('a', 1);
+      await repo.save(session);
+      const loaded = (await repo.findById(session.id))!;
+      const counting = instrumentStore(h.store);
+      const repo2 = h.repository({ store: counting.store });
+      const again = (await repo2.findById(session.id))!;
+      again.get('a');
+      await repo2.save(again);
+      await repo.save(loaded);
+      expect(counting.writes()).toBe(0);
+    });
+  });
+}

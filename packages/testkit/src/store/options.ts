@@ -1,0 +1,43 @@
+import type { Clock, SessionStore } from '@sess/core';
+
+export interface StoreConformanceOptions {
+  /** Shown in suite names, e.g. "redis (cluster)". */
+  name: string;
+  /**
+   * Builds a store. Called once per suite with the clock that suite drives; the kit closes it after
+   * the suite. Give each call its own namespace (key prefix, schema) or clear it, so suites don't see
+   * each other's sessions.
+   */
+  createStore(context: { clock: Clock }): SessionStore | Promise<SessionStore>;
+  /** Reads the backend directly, to check what was really persisted (optional but recommended). */
+  inspect?: {
+    /** Whether the backend still holds anything for this session id. */
+    exists(id: string): Promise<boolean>;
+  };
+  /** Overwrites what the backend holds for `id` with data the store cannot read (optional). */
+  corrupt?(id: string): Promise<void>;
+  /** Sessions the scale suite creates. Default 10 000. */
+  scale?: number;
+  /** How long the store may take to remove an expired session by itself, in ms. Default 4000. */
+  expiryLatencyMs?: number;
+  /** How long a store-delivered event may take to arrive, in ms. Default 3000. */
+  eventLatencyMs?: number;
+}
+
+export interface ResolvedStoreConformance
+  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt'>> {
+  inspect: StoreConformanceOptions['inspect'];
+  corrupt: StoreConformanceOptions['corrupt'];
+}
+
+export function resolveOptions(options: StoreConformanceOptions): ResolvedStoreConformance {
+  return {
+    name: options.name,
+    createStore: options.createStore,
+    inspect: options.inspect,
+    corrupt: options.corrupt,
+    scale: options.scale ?? 10_000,
+    expiryLatencyMs: options.expiryLatencyMs ?? 4000,
+    eventLatencyMs: options.eventLatencyMs ?? 3000,
+  };
+}
