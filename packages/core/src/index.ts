@@ -12,6 +12,22 @@ export {
   StoreUnavailableError,
   UnsupportedCapabilityError,
 } from './errors.js';
+export {
+  type CookieOptions,
+  type ResolvedCookieOptions,
+  resolveCookieOptions,
+} from './http/cookie-options.js';
+export { type CookieSigner, createCookieSigner } from './http/cookie-signer.js';
+export type { HttpPort } from './http/http-port.js';
+export { RequestSession } from './http/request-session.js';
+export {
+  compositeIdResolver,
+  cookieIdResolver,
+  type HeaderIdResolverOptions,
+  headerIdResolver,
+  type SessionIdResolver,
+} from './http/session-id-resolver.js';
+export { createSessionManager, SessionManager, type SessionManagerOptions } from './http/session-manager.js';
 export { Session, type SessionData } from './session.js';
 export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
 export {

@@ -34,6 +34,18 @@ export interface SessionChanges {
 }
 
 /**
+ * What saving this session would do: 'create' a new one (only when something was written to it),
+ * 'update' a stored one (attributes, principal, timeout, id or last access moved), or nothing.
+ * Objects read through get() and mutated in place are found only by the repository's save.
+ */
+export function pendingWrite<D extends SessionData>(session: Session<D>): 'create' | 'update' | 'none' {
+  const c = session[TRACKING];
+  const written = c.set.size > 0 || c.removed.size > 0 || c.principalChanged || c.timeoutChanged;
+  if (c.persistedId === null) return written ? 'create' : 'none';
+  return written || c.accessed || c.persistedId !== session.id ? 'update' : 'none';
+}
+
+/**
  * A session: attributes plus the metadata every store persists. Attributes are reached only through
  * get/set/remove/has/names, so no attribute name ("id", "save", "then", "__proto__", ...) can collide
  * with the session's own API. Changes are tracked so a store writes only what changed.

@@ -1,0 +1,92 @@
+import {
+  type RequestSession,
+  type SessionData,
+  SessionManager,
+  type SessionManagerOptions,
+} from '@sess/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { expressPort } from './express-port.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The request's session (@sess/express). For typed attributes use `sessions.of<Data>(req)`. */
+      session: RequestSession<SessionData>;
+    }
+  }
+}
+
+export type ExpressSessionOptions<Data extends SessionData = SessionData> = SessionManagerOptions<Data>;
+
+/** The middleware, plus a typed accessor for the session it attached. */
+export interface ExpressSessionMiddleware<Data extends SessionData = SessionData> extends RequestHandler {
+  /** The session of `req`, typed with this middleware's Data. */
+  of(req: Request): RequestSession<Data>;
+  readonly manager: SessionManager<Data>;
+}
+
+/**
+ * Express 4/5 middleware: loads the session when the request carries an id, exposes it as
+ * `req.session`, and saves it before the response is sent (res.end, res.redirect, res.json, ...).
+ */
+export function session<Data extends SessionData = SessionData>(
+  options: ExpressSessionOptions<Data>,
+): ExpressSessionMiddleware<Data> {
+  const manager = new SessionManager<Data>(options);
+
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (req.session) return next(); // mounted twice (router and app): the outer one owns it
+    manager.load(expressPort(req, res)).then((handle) => {
+      req.session = handle as unknown as RequestSession<SessionData>;
+      commitBeforeSending(res, handle, next);
+      next();
+    }, next);
+  };
+  return Object.assign(middleware, {
+    of: (req: Request) => req.session as unknown as RequestSession<Data>,
+    manager,
+  });
+}
+
+/**
+ * Holds `res.end` until the session is saved, so the store write and the Set-Cookie header happen
+ * before the client sees the response. Headers written early (streaming) still get the cookie through
+ * the writeHead hook; the store write then happens before the last chunk.
+ */
+function commitBeforeSending<Data extends SessionData>(
+  res: Response,
+  handle: RequestSession<Data>,
+  next: NextFunction,
+): void {
+  const end = res.end;
+  const writeHead = res.writeHead;
+  let saving = false;
+
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    handle.applyHeaders();
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as typeof res.writeHead;
+
+  res.end = function (this: Response, ...args: unknown[]) {
+    if (saving) return (end as (...a: unknown[]) => Response).apply(this, args);
+    saving = true;
+    handle.save().then(
+      () => (end as (...a: unknown[]) => Response).apply(res, args),
+      (error: unknown) => {
+        // The handler's response is abandoned: the session could not be saved, so the application's
+        // error handler answers instead (with the typed error).
+        res.end = end;
+        next(error);
+      },
+    );
+    return res;
+  } as typeof res.end;
+}
+
+/** Forbids creating a session on the routes it guards (REST endpoints, health checks). */
+export function preventSessionCreation(): RequestHandler {
+  return (req, _res, next) => {
+    req.session?.preventCreation();
+    next();
+  };
+}
