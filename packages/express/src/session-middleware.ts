@@ -35,7 +35,10 @@ export function session<Data extends SessionData = SessionData>(
   const manager = new SessionManager<Data>(options);
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.session) return next(); // mounted twice (router and app): the outer one owns it
+    if (req.session) {
+      next(); // mounted twice (router and app): the outer one owns it
+      return;
+    }
     manager.load(expressPort(req, res)).then((handle) => {
       req.session = handle as unknown as RequestSession<SessionData>;
       commitBeforeSending(res, handle, next);

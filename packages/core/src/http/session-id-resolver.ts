@@ -32,7 +32,7 @@ export function cookieIdResolver(options: CookieOptions = {}): SessionIdResolver
   return {
     read(port) {
       const header = port.getRequestHeader('cookie');
-      if (!header || !header.includes(marker)) return undefined;
+      if (!header?.includes(marker)) return undefined; // cheap pre-check before parsing
       const value = parseCookie(header)[cookie.name];
       if (!value || value.length > MAX_TOKEN_LENGTH) return undefined;
       return signer ? signer.unsign(value) : value;
