@@ -1,0 +1,63 @@
+import { isSessionError, SessionDecodeError, StoreUnavailableError } from '@sess/core';
+import type { RedisClient } from './redis-client.js';
+
+/** Connection states in which ioredis would only queue a command (or refuse it): fail at once instead. */
+const DOWN = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
+
+/**
+ * Bounds every store operation, whatever options the user's client has: an operation either settles
+ * within `timeoutMs` or rejects with StoreUnavailableError, and while the client is known to be
+ * disconnected it rejects immediately rather than joining ioredis' offline queue. Redis' own
+ * WRONGTYPE answers mean the stored data is not ours to read: SessionDecodeError.
+ */
+export class CommandGuard {
+  readonly #client: RedisClient;
+  readonly #timeoutMs: number;
+
+  constructor(client: RedisClient, timeoutMs: number) {
+    this.#client = client;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    const status = this.#client.status;
+    if (DOWN.has(status)) {
+      throw new StoreUnavailableError(
+        status === 'end'
+          ? `Redis ${operation} failed: the ioredis client was closed (quit/disconnect); the store cannot use it`
+          : `Redis ${operation} failed: the connection is ${status}; retry when Redis is back`,
+      );
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new StoreUnavailableError(
+              `Redis ${operation} did not answer within ${this.#timeoutMs} ms (commandTimeoutMs); Redis is down or overloaded`,
+            ),
+          ),
+        this.#timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([command(), timeout]);
+    } catch (error) {
+      throw translate(operation, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Maps what ioredis rejects with to @sess' typed errors; our own errors pass through unchanged. */
+export function translate(operation: string, error: unknown): unknown {
+  if (isSessionError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/WRONGTYPE/.test(message)) {
+    return new SessionDecodeError(`Redis ${operation}: the session key holds a value of the wrong type`, {
+      cause: error,
+    });
+  }
+  return new StoreUnavailableError(`Redis ${operation} failed: ${message}`, { cause: error });
+}

@@ -1,0 +1,109 @@
+import type { StoreEvent } from '@sess/core';
+import type { Cluster, Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis-client.js';
+
+type Listener = (event: StoreEvent) => void;
+
+/**
+ * The store's own subscriber connection (a duplicate of the user's client: a connection in subscribe
+ * mode cannot run other commands). ioredis reconnects it and re-subscribes by itself after a Redis
+ * restart or failover; events published while it is disconnected are not replayed (Pub/Sub).
+ */
+export class EventChannel {
+  readonly #channel: string;
+  readonly #listeners = new Set<Listener>();
+  readonly #onError: (error: unknown) => void;
+  readonly #connection: Redis | Cluster;
+  readonly #subscribed: Promise<void>;
+  #closed = false;
+
+  constructor(client: RedisClient, channel: string, onError: (error: unknown) => void) {
+    this.#channel = channel;
+    this.#onError = onError;
+    // The subscriber must wait out outages (its SUBSCRIBE is replayed on reconnect), whatever fail-fast
+    // options the user gave the command client.
+    this.#connection = isCluster(client)
+      ? client.duplicate([], { enableOfflineQueue: true, lazyConnect: false })
+      : client.duplicate({ enableOfflineQueue: true, lazyConnect: false, autoResubscribe: true });
+    this.#connection.on('error', (error: unknown) => {
+      if (!this.#closed) this.#onError(error);
+    });
+    this.#connection.on('message', (channel: string, message: string) => {
+      if (channel === this.#channel) this.#deliver(message);
+    });
+    this.#subscribed = this.#subscribe();
+  }
+
+  /** Resolves once the subscription is active. */
+  get subscribed(): Promise<void> {
+    return this.#subscribed;
+  }
+
+  add(listener: Listener): () => void {
+    // A wrapper per call, so the same function subscribed twice is also unsubscribed independently.
+    const entry: Listener = (event) => listener(event);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+    // disconnect() rather than quit(): quit would wait for a reply that never comes while Redis is down.
+    this.#connection.disconnect();
+  }
+
+  async #subscribe(): Promise<void> {
+    // Retries until it works or the store closes: at startup Redis may not be reachable yet.
+    for (let delay = 50; !this.#closed; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await this.#connection.subscribe(this.#channel);
+        return;
+      } catch (error) {
+        if (this.#closed) return;
+        this.#onError(error);
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  }
+
+  #deliver(message: string): void {
+    const event = parseEvent(message);
+    if (event === null) {
+      this.#onError(new Error(`Ignored an unreadable message on ${this.#channel}`));
+      return;
+    }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // Core's listener hub already isolates application listeners; this guards direct subscribers.
+        this.#onError(error);
+      }
+    }
+  }
+}
+
+const TYPES = new Set(['created', 'deleted', 'expired', 'id-changed']);
+
+/** Parses a message published by the store's scripts. Null for anything else. */
+export function parseEvent(message: string): StoreEvent | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const { type, sessionId, previousId, principal } = data as Record<string, unknown>;
+  if (typeof type !== 'string' || !TYPES.has(type) || typeof sessionId !== 'string') return null;
+  if (principal !== null && principal !== undefined && typeof principal !== 'string') return null;
+  const who = typeof principal === 'string' ? principal : null;
+  if (type === 'id-changed') {
+    if (typeof previousId !== 'string') return null;
+    return { type, sessionId, previousId, principal: who };
+  }
+  return { type: type as 'created' | 'deleted' | 'expired', sessionId, principal: who };
+}

@@ -1,0 +1,282 @@
+import { LuaScript } from './lua-script.js';
+
+/**
+ * The Lua scripts behind every write. Each runs on one bucket, so all keys it touches share one hash
+ * slot: the ones it declares in KEYS, and the session keys the sweep derives from the bucket's key
+ * prefix (same hash tag, hence same slot). Times compared with `now` are core's clock (ms); TTLs are
+ * relative, so a skew between the application's clock and Redis' clock never shortens a session; the
+ * expiry schedule is kept in Redis server time (TIME), the clock Redis expires keys by.
+ */
+
+const PRELUDE = `
+local function server_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function num(x) return string.format('%.0f', x) end
+local function hset_pairs(key, argv, from, count)
+  local done = 0
+  while done < count do
+    local n = math.min(count - done, 500)
+    local args = {}
+    for j = 0, n - 1 do
+      local at = from + 2 * (done + j)
+      args[#args + 1] = argv[at]
+      args[#args + 1] = argv[at + 1]
+    end
+    redis.call('HSET', key, unpack(args))
+    done = done + n
+  end
+end
+local function hdel_list(key, argv, from, last)
+  local at = from
+  while at <= last do
+    local args = {}
+    while at <= last and #args < 500 do
+      args[#args + 1] = argv[at]
+      at = at + 1
+    end
+    redis.call('HDEL', key, unpack(args))
+  end
+end
+-- Live: exists, is not being renamed, and is not expired at core's 'now'.
+local function live(key, now)
+  if redis.call('EXISTS', key) == 0 then return false end
+  if redis.call('HEXISTS', key, 'm:moving') == 1 then return false end
+  local expires = tonumber(redis.call('HGET', key, 'm:expires'))
+  return expires ~= nil and expires > now
+end
+local function publish(channel, event)
+  if channel ~= '' then redis.call('PUBLISH', channel, cjson.encode(event)) end
+end
+-- The principal index has its own TTL. When the session is about to outlive it, give the index twice
+-- the session's TTL and tell the caller to extend it (at most about once per idle period per session).
+local function index_refresh(key, snow, ttl)
+  local principal = redis.call('HGET', key, 'm:principal')
+  if not principal then return {0, '', 0} end
+  local indexed_until = tonumber(redis.call('HGET', key, 'm:ixuntil')) or 0
+  if snow + ttl <= indexed_until then return {0, '', 0} end
+  redis.call('HSET', key, 'm:ixuntil', num(snow + 2 * ttl))
+  return {1, principal, 2 * ttl}
+end
+`;
+
+function script(name: string, body: string): LuaScript {
+  return new LuaScript(name, PRELUDE + body);
+}
+
+/**
+ * KEYS: session, expiries, owners.
+ * ARGV: kind, now, ttl, channel, id, principalMode ('' | 'set' | 'clear'), principal, indexTtl,
+ *       pairCount, field/value pairs..., removed fields...
+ * Returns {-1} conflict (create), {0} not applied (update), or
+ *         {1, hadPrevious, previousPrincipal, refreshIndex, principal, indexTtl}.
+ */
+export const SAVE = script(
+  'save',
+  `
+local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
+local kind, now, ttl, channel, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local mode, principal, index_ttl, pairs = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+local previous = false
+if kind == 'create' then
+  if redis.call('EXISTS', key) == 1 then return {-1} end
+elseif not live(key, now) then
+  return {0}
+else
+  previous = redis.call('HGET', key, 'm:principal')
+end
+local snow = server_now()
+hset_pairs(key, ARGV, 10, pairs)
+hdel_list(key, ARGV, 10 + 2 * pairs, #ARGV)
+if mode == 'set' then
+  redis.call('HSET', key, 'm:principal', principal, 'm:ixuntil', num(snow + index_ttl))
+  redis.call('HSET', owners, id, principal)
+elseif mode == 'clear' then
+  redis.call('HDEL', key, 'm:principal', 'm:ixuntil')
+  redis.call('HDEL', owners, id)
+end
+redis.call('PEXPIRE', key, num(ttl))
+redis.call('ZADD', expiries, num(snow + ttl), id)
+local refresh = {0, '', 0}
+if mode == '' then refresh = index_refresh(key, snow, ttl) end
+if kind == 'create' then
+  local p = cjson.null
+  if mode == 'set' then p = principal end
+  publish(channel, {type = 'created', sessionId = id, principal = p})
+end
+local had = 0
+if previous then had = 1 end
+return {1, had, previous or '', refresh[1], refresh[2], refresh[3]}
+`,
+);
+
+/**
+ * KEYS: session, expiries. ARGV: now, ttl, lastAccessedAt, expiresAt, id.
+ * Returns {0} when the session is gone, else {1, refreshIndex, principal, indexTtl}.
+ */
+export const TOUCH = script(
+  'touch',
+  `
+local key, expiries = KEYS[1], KEYS[2]
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+if not live(key, now) then return {0} end
+local snow = server_now()
+redis.call('HSET', key, 'm:accessed', ARGV[3], 'm:expires', ARGV[4])
+redis.call('PEXPIRE', key, num(ttl))
+redis.call('ZADD', expiries, num(snow + ttl), ARGV[5])
+local refresh = index_refresh(key, snow, ttl)
+return {1, refresh[1], refresh[2], refresh[3]}
+`,
+);
+
+/**
+ * KEYS: session, expiries, owners. ARGV: id, channel.
+ * Returns {removed, hasPrincipal, principal}. Reads the principal from the owner map, not from the
+ * session hash, so that deleting a corrupt (wrong-type) key works.
+ */
+export const DELETE = script(
+  'delete',
+  `
+local key, expiries, owners, id = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+local principal = redis.call('HGET', owners, id)
+local removed = redis.call('DEL', key)
+redis.call('ZREM', expiries, id)
+redis.call('HDEL', owners, id)
+if removed == 1 then
+  publish(ARGV[2], {type = 'deleted', sessionId = id, principal = principal or cjson.null})
+end
+local has = 0
+if principal then has = 1 end
+return {removed, has, principal or ''}
+`,
+);
+
+/**
+ * Rename, step 1, on the old id's bucket: mark the session as moving (from now on loads see nothing and
+ * updates and touches resolve false), take it off the expiry schedule (a rename is not an expiry), and
+ * return its contents. KEYS: session, expiries, owners. ARGV: now, newId, oldId.
+ * Returns {0} when not live, else {1, pttl, score, hasOwner, owner, fields}.
+ */
+export const BEGIN_MOVE = script(
+  'begin-move',
+  `
+local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
+local now, id = tonumber(ARGV[1]), ARGV[3]
+if not live(key, now) then return {0} end
+local pttl = redis.call('PTTL', key)
+if pttl < 1 then pttl = math.max(1, tonumber(redis.call('HGET', key, 'm:expires')) - now) end
+redis.call('HSET', key, 'm:moving', ARGV[2])
+local score = redis.call('ZSCORE', expiries, id)
+redis.call('ZREM', expiries, id)
+local owner = redis.call('HGET', owners, id)
+redis.call('HDEL', owners, id)
+local has = 0
+if owner then has = 1 end
+return {1, pttl, score or '', has, owner or '', redis.call('HGETALL', key)}
+`,
+);
+
+/**
+ * Rename, step 2, on the new id's bucket: create-if-absent with the copied fields and the remaining TTL.
+ * KEYS: session, expiries, owners.
+ * ARGV: ttl, newId, oldId, channel, hasPrincipal, principal, indexTtl, pairCount, pairs...
+ * Returns -1 when the new id is taken, else 1.
+ */
+export const ADOPT = script(
+  'adopt',
+  `
+local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
+local ttl, id = tonumber(ARGV[1]), ARGV[2]
+if redis.call('EXISTS', key) == 1 then return -1 end
+local snow = server_now()
+hset_pairs(key, ARGV, 9, tonumber(ARGV[8]))
+local p = cjson.null
+if ARGV[5] == '1' then
+  p = ARGV[6]
+  redis.call('HSET', key, 'm:ixuntil', num(snow + tonumber(ARGV[7])))
+  redis.call('HSET', owners, id, p)
+end
+redis.call('PEXPIRE', key, num(ttl))
+redis.call('ZADD', expiries, num(snow + ttl), id)
+publish(ARGV[4], {type = 'id-changed', sessionId = id, previousId = ARGV[3], principal = p})
+return 1
+`,
+);
+
+/** Rename, step 3: delete the old hash if it is still the one this rename marked. KEYS: session. ARGV: newId. */
+export const FINISH_MOVE = script(
+  'finish-move',
+  `
+if redis.call('HGET', KEYS[1], 'm:moving') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`,
+);
+
+/**
+ * Rename failed: unmark the old session and put it back on the schedule and in the owner map.
+ * KEYS: session, expiries, owners. ARGV: newId, oldId, score, hasOwner, owner.
+ */
+export const ABORT_MOVE = script(
+  'abort-move',
+  `
+local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('HGET', key, 'm:moving') ~= ARGV[1] then return 0 end
+redis.call('HDEL', key, 'm:moving')
+if ARGV[3] ~= '' then redis.call('ZADD', expiries, ARGV[3], ARGV[2]) end
+if ARGV[4] == '1' then redis.call('HSET', owners, ARGV[2], ARGV[5]) end
+return 1
+`,
+);
+
+/**
+ * One sweep of one bucket. The lock (SET NX PX) keeps other store instances from repeating the work
+ * within the same interval; exactly-once reporting does not depend on it: an expiry is reported by the
+ * script run whose ZREM removed it from the schedule, and scripts run one at a time.
+ * A PTTL lookup of a key past its TTL makes the master delete it, so this works when active expiry has
+ * not got to the key yet and whether or not keyspace notifications are enabled.
+ * KEYS: expiries, owners, lock. ARGV: sessionKeyPrefix, lockMs, limit, channel.
+ * Returns {-1} when another instance holds the lock, else {dueCount, expiredCount, id, principal, ...}
+ * listing the expired sessions that had a principal (their index entries are removed by the caller).
+ */
+export const SWEEP = script(
+  'sweep',
+  `
+local expiries, owners = KEYS[1], KEYS[2]
+if tonumber(ARGV[2]) > 0 and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[2]) then return {-1} end
+local snow = server_now()
+local due = redis.call('ZRANGEBYSCORE', expiries, '-inf', num(snow), 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {#due, 0}
+for _, id in ipairs(due) do
+  local pttl = redis.call('PTTL', ARGV[1] .. id)
+  if pttl == -2 then
+    redis.call('ZREM', expiries, id)
+    local principal = redis.call('HGET', owners, id)
+    redis.call('HDEL', owners, id)
+    publish(ARGV[4], {type = 'expired', sessionId = id, principal = principal or cjson.null})
+    out[2] = out[2] + 1
+    if principal then
+      out[#out + 1] = id
+      out[#out + 1] = principal
+    end
+  elseif pttl == -1 then
+    -- Someone made the key persistent: it will never expire, so it has no place on the schedule.
+    redis.call('ZREM', expiries, id)
+  else
+    redis.call('ZADD', expiries, num(snow + pttl), id)
+  end
+end
+return out
+`,
+);
+
+/** KEYS: principal index. ARGV: id, ttl. Adds the id and makes sure the index lives at least ttl ms. */
+export const INDEX_ADD = script(
+  'index-add',
+  `
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], num(ttl)) end
+return 1
+`,
+);

@@ -1,0 +1,82 @@
+import { SessionConfigError } from '@sess/core';
+import type { RedisClient } from './redis-client.js';
+
+export interface RedisStoreOptions {
+  /**
+   * An ioredis `Redis` (standalone or Sentinel) or `Cluster` you built and own. The store never closes
+   * it. Recommended: `enableOfflineQueue: false` and a small `maxRetriesPerRequest` (see the README).
+   */
+  client: RedisClient;
+  /** Prepended to every key and to the event channel. Default "sess:". */
+  prefix?: string;
+  /**
+   * How many hash-tag buckets sessions are spread over (1..16384). Each bucket is one cluster slot that
+   * holds its sessions and their expiry schedule. Fixed for the life of a prefix: changing it makes
+   * existing sessions unreachable. Default 64.
+   */
+  buckets?: number;
+  /** Every operation settles within this many ms or rejects with StoreUnavailableError. Default 2000. */
+  commandTimeoutMs?: number;
+  /**
+   * Publish and deliver created / deleted / expired / id-changed events across processes (declares the
+   * `events` capability). Opens one extra subscriber connection per store. Default true.
+   */
+  events?: boolean;
+  /**
+   * Run the expiry sweeper in this process: reports 'expired' events and clears the expiry schedule
+   * and index entries of expired sessions. At least one process per prefix must run it. Default true.
+   */
+  sweeper?: boolean;
+  /** How often the sweeper passes over all buckets, in ms (>= 50). Default 1000. */
+  sweepIntervalMs?: number;
+  /** Expired sessions handled per bucket per script call (>= 1). Default 500. */
+  sweepBatchSize?: number;
+  /**
+   * Errors of background work (sweeper, subscriber connection). Request-path errors are thrown to the
+   * caller instead. Default: console.warn, at most once a minute.
+   */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+export interface ResolvedRedisStoreOptions {
+  client: RedisClient;
+  prefix: string;
+  buckets: number;
+  commandTimeoutMs: number;
+  events: boolean;
+  sweeper: boolean;
+  sweepIntervalMs: number;
+  sweepBatchSize: number;
+  onBackgroundError: ((error: unknown) => void) | null;
+}
+
+export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
+  const client = options?.client;
+  if (
+    !client ||
+    typeof client !== 'object' ||
+    typeof (client as { evalsha?: unknown }).evalsha !== 'function'
+  ) {
+    throw new SessionConfigError('RedisStore needs `client`: an ioredis Redis or Cluster instance');
+  }
+  const prefix = options.prefix ?? 'sess:';
+  if (typeof prefix !== 'string') throw new SessionConfigError('RedisStore `prefix` must be a string');
+  return {
+    client,
+    prefix,
+    buckets: integer('buckets', options.buckets ?? 64, 1, 16384),
+    commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs ?? 2000, 1, 600_000),
+    events: options.events ?? true,
+    sweeper: options.sweeper ?? true,
+    sweepIntervalMs: integer('sweepIntervalMs', options.sweepIntervalMs ?? 1000, 50, 3_600_000),
+    sweepBatchSize: integer('sweepBatchSize', options.sweepBatchSize ?? 500, 1, 100_000),
+    onBackgroundError: options.onBackgroundError ?? null,
+  };
+}
+
+function integer(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SessionConfigError(`RedisStore \`${name}\` must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}

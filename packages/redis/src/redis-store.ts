@@ -1,0 +1,298 @@
+import {
+  isSessionError,
+  SessionConflictError,
+  type SessionRecord,
+  type SessionStore,
+  type SessionTouch,
+  type SessionWrite,
+  type StoreCapabilities,
+  type StoreEvent,
+  StoreUnavailableError,
+} from '@sess/core';
+import { CommandGuard } from './command-guard.js';
+import { EventChannel } from './event-channel.js';
+import { ExpirySweeper } from './expiry-sweeper.js';
+import { KeyLayout } from './key-layout.js';
+import type { RedisClient } from './redis-client.js';
+import {
+  ABORT_MOVE,
+  ADOPT,
+  BEGIN_MOVE,
+  DELETE,
+  FINISH_MOVE,
+  INDEX_ADD,
+  SAVE,
+  TOUCH,
+} from './redis-scripts.js';
+import {
+  type RedisStoreOptions,
+  type ResolvedRedisStoreOptions,
+  resolveRedisStoreOptions,
+} from './redis-store-options.js';
+import { FIELD, pairsToHash, readRecord, writeFields } from './session-hash.js';
+
+type Reply = (string | number)[];
+
+/**
+ * The Redis store: one hash per session, written by Lua scripts that touch only one bucket (one hash
+ * slot), so it runs unchanged on standalone Redis, Sentinel and Redis Cluster. See the README's
+ * "Storage details" for every key.
+ */
+export class RedisStore implements SessionStore {
+  readonly name = 'redis';
+  readonly capabilities: StoreCapabilities;
+  /** Where keys live; exposed for tools and tests that inspect Redis directly. */
+  readonly layout: KeyLayout;
+  readonly #client: RedisClient;
+  readonly #guard: CommandGuard;
+  readonly #channel: string;
+  readonly #events: EventChannel | null;
+  readonly #sweeper: ExpirySweeper | null;
+  readonly #reportBackground: (error: unknown) => void;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    const resolved = resolveRedisStoreOptions(options);
+    this.#client = resolved.client;
+    this.layout = new KeyLayout(resolved.prefix, resolved.buckets);
+    this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs);
+    this.#channel = resolved.events ? this.layout.channel : '';
+    this.#reportBackground = backgroundReporter(resolved);
+    this.capabilities = {
+      findByPrincipal: true,
+      touch: true,
+      changeId: true,
+      events: resolved.events,
+      cleanup: false,
+    };
+    // Subscribed from the start, not on first listener: Pub/Sub only delivers what is published after
+    // SUBSCRIBE is acknowledged, and the first request may come right after startup.
+    this.#events = resolved.events
+      ? new EventChannel(this.#client, this.layout.channel, this.#reportBackground)
+      : null;
+    // Core checks that capabilities and methods agree: without events, hide the inherited subscribe().
+    if (!resolved.events) (this as { subscribe?: unknown }).subscribe = undefined;
+    this.#sweeper = resolved.sweeper
+      ? new ExpirySweeper({
+          client: this.#client,
+          guard: this.#guard,
+          layout: this.layout,
+          intervalMs: resolved.sweepIntervalMs,
+          batchSize: resolved.sweepBatchSize,
+          channel: this.#channel,
+          unindex: (principal, ids) => this.#unindex(principal, ids),
+          onError: this.#reportBackground,
+        })
+      : null;
+    this.#sweeper?.start();
+  }
+
+  /**
+   * Resolves when the event subscription is active (immediately without events). Await it at startup
+   * when events published right after startup must not be missed. Rejects after `timeoutMs`.
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    if (!this.#events) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        this.#events.subscribed,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(new StoreUnavailableError(`Redis event subscription not ready within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async load(id: string): Promise<SessionRecord | null> {
+    const hash = await this.#guard.run('load', () => this.#client.hgetall(this.layout.session(id)));
+    return readRecord(id, hash);
+  }
+
+  async save(write: SessionWrite): Promise<boolean> {
+    const ttl = ttlOf(write.expiresAt, write.now);
+    // Index first, session second: a crash in between leaves a stale index entry (repaired when read),
+    // never a session its principal's index does not list.
+    const indexTtl = 2 * ttl;
+    const principalMode = write.principal === undefined ? '' : write.principal === null ? 'clear' : 'set';
+    if (typeof write.principal === 'string') await this.#index(write.principal, write.id, indexTtl);
+    const fields = writeFields(write);
+    const removed = write.removed.map((name) => `a:${name}`);
+    const reply = (await this.#guard.run('save', () =>
+      SAVE.run(this.#client, this.layout.sessionKeys(write.id), [
+        write.kind,
+        write.now,
+        ttl,
+        this.#channel,
+        write.id,
+        principalMode,
+        write.principal ?? '',
+        indexTtl,
+        fields.length / 2,
+        ...fields,
+        ...removed,
+      ]),
+    )) as Reply;
+    const status = Number(reply[0]);
+    if (status === -1) {
+      throw new SessionConflictError('A session with this id already exists in Redis (create-if-absent)');
+    }
+    if (status !== 1) return false;
+    const previous = reply[1] === 1 ? String(reply[2]) : null;
+    if (previous !== null && principalMode !== '' && previous !== write.principal) {
+      await this.#unindex(previous, [write.id]);
+    }
+    if (reply[3] === 1) await this.#index(String(reply[4]), write.id, Number(reply[5]));
+    return true;
+  }
+
+  async touch(touch: SessionTouch): Promise<boolean> {
+    const [session, expiries] = this.layout.sessionKeys(touch.id);
+    const reply = (await this.#guard.run('touch', () =>
+      TOUCH.run(
+        this.#client,
+        [session, expiries],
+        [touch.now, ttlOf(touch.expiresAt, touch.now), touch.lastAccessedAt, touch.expiresAt, touch.id],
+      ),
+    )) as Reply;
+    if (reply[0] !== 1) return false;
+    if (reply[1] === 1) await this.#index(String(reply[2]), touch.id, Number(reply[3]));
+    return true;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const reply = (await this.#guard.run('delete', () =>
+      DELETE.run(this.#client, this.layout.sessionKeys(id), [id, this.#channel]),
+    )) as Reply;
+    if (reply[1] === 1) await this.#unindex(String(reply[2]), [id]);
+    return reply[0] === 1;
+  }
+
+  async findByPrincipal(principal: string): Promise<SessionRecord[]> {
+    const index = this.layout.principalIndex(principal);
+    const ids = await this.#guard.run('findByPrincipal', () => this.#client.smembers(index));
+    const records: SessionRecord[] = [];
+    const stale: string[] = [];
+    await Promise.all(
+      ids.map(async (id) => {
+        let record: SessionRecord | null;
+        try {
+          record = await this.load(id);
+        } catch (error) {
+          // One unreadable session must not keep a user from listing or revoking the others; it is
+          // reported (and removed) by core when loaded by id.
+          if (isSessionError(error) && error.code === 'DECODE') return;
+          throw error;
+        }
+        if (record === null || record.principal !== principal) stale.push(id);
+        else records.push(record);
+      }),
+    );
+    if (stale.length > 0) await this.#unindex(principal, stale);
+    return records;
+  }
+
+  async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
+    const oldKeys = this.layout.sessionKeys(oldId);
+    const begun = (await this.#guard.run('changeId', () =>
+      BEGIN_MOVE.run(this.#client, oldKeys, [now, newId, oldId]),
+    )) as Reply;
+    if (begun[0] !== 1) return false;
+    const ttl = Number(begun[1]);
+    const undo = [newId, oldId, String(begun[2]), String(begun[3]), String(begun[4])];
+    const hash = pairsToHash(begun[5] as unknown as string[]);
+    const principal = Object.hasOwn(hash, FIELD.principal) ? hash[FIELD.principal]! : null;
+    const fields: string[] = [];
+    for (const [field, value] of Object.entries(hash)) {
+      if (field !== FIELD.moving && field !== FIELD.indexedUntil) fields.push(field, value);
+    }
+    try {
+      if (principal !== null) await this.#index(principal, newId, 2 * ttl);
+      const adopted = await this.#guard.run('changeId', () =>
+        ADOPT.run(this.#client, this.layout.sessionKeys(newId), [
+          ttl,
+          newId,
+          oldId,
+          this.#channel,
+          principal === null ? '0' : '1',
+          principal ?? '',
+          2 * ttl,
+          fields.length / 2,
+          ...fields,
+        ]),
+      );
+      if (adopted === -1) {
+        throw new SessionConflictError(
+          'Cannot change the session id: a session with the new id already exists',
+        );
+      }
+    } catch (error) {
+      // Put the old session back so the request can be retried; if Redis is unreachable for this too,
+      // the old session stays marked and is gone (fail closed), and the new one was never handed out.
+      await this.#guard
+        .run('changeId', () => ABORT_MOVE.run(this.#client, oldKeys, undo))
+        .catch(() => undefined);
+      throw error;
+    }
+    await Promise.all([
+      this.#guard.run('changeId', () => FINISH_MOVE.run(this.#client, [oldKeys[0]], [newId])),
+      principal === null ? undefined : this.#unindex(principal, [oldId]),
+    ]);
+    return true;
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    if (!this.#events || this.#closed) return () => undefined;
+    return this.#events.add(listener);
+  }
+
+  /** Runs one expiry sweep over all buckets now; resolves how many expiries it reported. */
+  async sweepExpired(): Promise<number> {
+    if (!this.#sweeper) return 0;
+    return this.#sweeper.sweep();
+  }
+
+  /** Stops the sweeper and closes the subscriber connection. The user's client stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([this.#sweeper?.stop(), this.#events?.close()]);
+  }
+
+  async #index(principal: string, id: string, ttl: number): Promise<void> {
+    await this.#guard.run('index', () =>
+      INDEX_ADD.run(this.#client, [this.layout.principalIndex(principal)], [id, ttl]),
+    );
+  }
+
+  async #unindex(principal: string, ids: string[]): Promise<void> {
+    await this.#guard.run('index', () => this.#client.srem(this.layout.principalIndex(principal), ...ids));
+  }
+}
+
+/** TTL for Redis, relative to core's `now`: immune to skew between the application's and Redis' clocks. */
+function ttlOf(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil(expiresAt - now));
+}
+
+/** Background errors go to the user's hook, or to console.warn at most once a minute (outages repeat). */
+function backgroundReporter(options: ResolvedRedisStoreOptions): (error: unknown) => void {
+  if (options.onBackgroundError) return options.onBackgroundError;
+  let last = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - last > 60_000) console.warn('[@sess/redis] background work failed (will retry):', error);
+    last = now;
+  };
+}
+
+/** Shorthand for `new RedisStore(options)`. */
+export function redisStore(options: RedisStoreOptions): RedisStore {
+  return new RedisStore(options);
+}
