@@ -1,0 +1,103 @@
+import { cpus } from 'node:os';
+import { createSessions, type LoadResult, runLoad } from './load.js';
+import { startServer } from './server-process.js';
+
+export interface Variant {
+  /** Row label, e.g. "@sess/express + @sess/memory". */
+  label: string;
+  /** Server script under src/servers/. */
+  server: string;
+  /** Session cookie name the server uses. */
+  cookieName: string;
+  env?: Record<string, string>;
+  /** Counts store operations for one request, when the bench can observe them (e.g. Redis MONITOR). */
+  measureOpsPerRequest?: (url: string, cookie: string) => Promise<number | string>;
+}
+
+export interface Workload {
+  /** Route every request hits. */
+  path: string;
+  /** Route that creates a session (first visit). */
+  createPath: string;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  repetitions: number;
+}
+
+export interface VariantSummary {
+  label: string;
+  runs: LoadResult[];
+  medianRps: number;
+  medianP99Ms: number;
+  opsPerRequest?: number | string;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Runs every variant `repetitions` times, alternating (A B A B ...) so machine noise hits all alike,
+ * each in a fresh server process with fresh sessions, and reports medians.
+ */
+export async function compare(variants: Variant[], workload: Workload): Promise<VariantSummary[]> {
+  const runs = new Map<string, LoadResult[]>(variants.map((v) => [v.label, []]));
+  const ops = new Map<string, number | string>();
+  for (let rep = 0; rep < workload.repetitions; rep++) {
+    for (const variant of variants) {
+      const server = await startServer(variant.server, variant.env);
+      try {
+        const cookies = await createSessions(
+          server.url,
+          workload.createPath,
+          workload.connections,
+          variant.cookieName,
+        );
+        if (workload.warmupSeconds > 0) {
+          await runLoad({
+            url: server.url,
+            path: workload.path,
+            connections: workload.connections,
+            durationSeconds: workload.warmupSeconds,
+            cookies,
+          });
+        }
+        if (rep === 0 && variant.measureOpsPerRequest)
+          ops.set(variant.label, await variant.measureOpsPerRequest(server.url, cookies[0]!));
+        const result = await runLoad({
+          url: server.url,
+          path: workload.path,
+          connections: workload.connections,
+          durationSeconds: workload.durationSeconds,
+          cookies,
+        });
+        if (result.errors > 0 || result.non2xx > 0)
+          throw new Error(`${variant.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+        runs.get(variant.label)!.push(result);
+        console.log(
+          `  ${variant.label} rep ${rep + 1}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return variants.map((variant) => {
+    const results = runs.get(variant.label)!;
+    return {
+      label: variant.label,
+      runs: results,
+      medianRps: median(results.map((r) => r.requestsPerSecond)),
+      medianP99Ms: median(results.map((r) => r.p99Ms)),
+      ...(ops.has(variant.label) ? { opsPerRequest: ops.get(variant.label)! } : {}),
+    };
+  });
+}
+
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
+}

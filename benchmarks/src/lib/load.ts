@@ -1,0 +1,63 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  path: string;
+  connections: number;
+  durationSeconds: number;
+  /** One cookie (session) per connection: the benchmark's users. */
+  cookies: string[];
+}
+
+/** Fetches `path` once per cookie-less client and returns the session cookies the server issued. */
+export async function createSessions(
+  url: string,
+  path: string,
+  count: number,
+  cookieName: string,
+): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(url + path);
+    await response.text();
+    const line = response.headers.getSetCookie().find((c) => c.startsWith(`${cookieName}=`));
+    if (!line) throw new Error(`no ${cookieName} cookie from ${path}`);
+    cookies.push(line.split(';')[0]!);
+  }
+  return cookies;
+}
+
+/** Bounded load: `connections` keep-alive connections for `durationSeconds`, each its own session. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    requests: [
+      {
+        method: 'GET',
+        path: options.path,
+        setupRequest(request, context: Record<string, unknown>) {
+          context.cookie ??= options.cookies[next++ % options.cookies.length];
+          return { ...request, headers: { ...request.headers, cookie: context.cookie as string } };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machineLine, type VariantSummary, type Workload } from './compare.js';
+
+const DOC = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+
+/** Markdown table of one comparison; the first summary is ours, the last the anchor. */
+export function renderSection(
+  title: string,
+  command: string,
+  workload: Workload,
+  summaries: VariantSummary[],
+  notes = '',
+): string {
+  const anchor = summaries[summaries.length - 1]!;
+  const rows = summaries.map((s) => {
+    const ratio = (s.medianRps / anchor.medianRps).toFixed(2);
+    const runs = s.runs.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
+    const ops = s.opsPerRequest === undefined ? '' : ` ${s.opsPerRequest} |`;
+    return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× |${ops} ${runs} |`;
+  });
+  const opsHeader = summaries.some((s) => s.opsPerRequest !== undefined) ? ' store ops / request |' : '';
+  const opsRule = opsHeader ? '---|' : '';
+  return [
+    `### ${title}`,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
+    `Command: \`${command}\`. Workload: \`GET ${workload.path}\` with one session per connection, ` +
+      `${workload.connections} connections, ${workload.durationSeconds} s per run after ${workload.warmupSeconds} s warm-up, ` +
+      `${workload.repetitions} alternating runs per variant, each server in its own process; medians reported.`,
+    '',
+    `| variant | req/s (median) | p99 ms (median) | vs anchor |${opsHeader} req/s per run |`,
+    `|---|---|---|---|${opsRule}---|`,
+    ...rows,
+    '',
+    notes,
+  ].join('\n');
+}
+
+/** Replaces (or appends) the section between this benchmark's markers in docs/benchmarks.md. */
+export function writeSection(key: string, markdown: string): void {
+  const start = `<!-- bench:${key}:start -->`;
+  const end = `<!-- bench:${key}:end -->`;
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  const next =
+    from >= 0 && to > from
+      ? doc.slice(0, from) + block + doc.slice(to + end.length)
+      : `${doc.trimEnd()}\n\n${block}\n`;
+  writeFileSync(DOC, next);
+  console.log(`wrote section "${key}" to ${DOC}`);
+}
