@@ -1,0 +1,411 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type Clock,
+  SessionConfigError,
+  SessionConflictError,
+  SessionDecodeError,
+  type SessionRecord,
+  type SessionStore,
+  type SessionTouch,
+  type SessionWrite,
+  type StoreCapabilities,
+  type StoreEvent,
+  systemClock,
+} from '@sess/core';
+import type { Client, Pool, PoolOptions, QueryConfig, QueryResult } from 'pg';
+import { attributesJson, parseAttributes, storedName } from './attribute-document.js';
+import { sqlState, toStoreError, UNIQUE_VIOLATION } from './database-errors.js';
+import { decodePayload } from './event-payload.js';
+import { EventPublisher } from './event-publisher.js';
+import { type MigrationResult, migrateTable } from './migrate.js';
+import { NotificationListener } from './notification-listener.js';
+import type { PostgresStoreOptions } from './postgres-store-options.js';
+import { type SessionStatements, sessionStatements } from './session-statements.js';
+import { MAX_IDENTIFIER_LENGTH } from './sql-identifier.js';
+import { type TableNames, tableNames } from './table-names.js';
+import { withDeadline } from './with-deadline.js';
+
+interface SessionRow {
+  id: string;
+  principal: string | null;
+  created_at: number;
+  last_accessed_at: number;
+  max_inactive_ms: number;
+  absolute_expires_at: number | null;
+  expires_at: number;
+  attributes: string;
+}
+
+interface ChangedRow {
+  id: string;
+  principal: string | null;
+}
+const CHANNEL_SHAPE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/**
+ * The PostgreSQL session store on a pg Pool you own: one row per session, attributes in a jsonb
+ * object, every operation a single statement (deltas merged server-side), cleanup in SKIP LOCKED
+ * batches, and events across instances over LISTEN/NOTIFY.
+ */
+export class PostgresStore implements SessionStore {
+  readonly name = 'postgres';
+  readonly capabilities: StoreCapabilities;
+  /** Present only when events are on (the capability follows it). */
+  readonly subscribe?: (listener: (event: StoreEvent) => void) => () => void;
+  /** Schema and table this store works on. */
+  readonly schema: string;
+  readonly table: string;
+  readonly #pool: Pool;
+  readonly #names: TableNames;
+  readonly #sql: SessionStatements;
+  readonly #events: boolean;
+  readonly #channel: string;
+  /** Tags this instance's NOTIFYs: it delivers its own events directly and ignores their echo. */
+  readonly #origin = randomBytes(6).toString('base64url');
+  readonly #timeoutMs: number;
+  readonly #prepared: boolean;
+  readonly #statementNames = new Map<string, string>();
+  readonly #clock: Clock;
+  readonly #cleanupIntervalMs: number;
+  readonly #cleanupBatchSize: number;
+  readonly #listenHeartbeatMs: number;
+  readonly #createListenClient: (() => Client) | undefined;
+  readonly #onBackgroundError: NonNullable<PostgresStoreOptions['onBackgroundError']>;
+  readonly #listeners = new Set<(event: StoreEvent) => void>();
+  readonly #publisher: EventPublisher | null;
+  #listener: NotificationListener | null = null;
+  #cleanupTimer: ReturnType<typeof setTimeout> | undefined;
+  #cleanupRun: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    if (!options || typeof options.pool?.query !== 'function' || typeof options.pool.connect !== 'function') {
+      throw new SessionConfigError('@sess/postgres: options.pool must be a pg Pool (new pg.Pool({...}))');
+    }
+    this.#pool = options.pool;
+    this.#names = tableNames(options);
+    this.schema = this.#names.schema;
+    this.table = this.#names.table;
+    this.#events = options.events ?? true;
+    this.#channel = options.channel ?? `${this.schema}.${this.table}`;
+    if (!CHANNEL_SHAPE.test(this.#channel) || Buffer.byteLength(this.#channel) > MAX_IDENTIFIER_LENGTH) {
+      throw new SessionConfigError(
+        `@sess/postgres: the NOTIFY channel ${JSON.stringify(this.#channel)} is not usable: at most ` +
+          `${MAX_IDENTIFIER_LENGTH} letters, digits, "_", ".", ":" or "-". Set the channel option.`,
+      );
+    }
+    this.#timeoutMs = positive('queryTimeoutMs', options.queryTimeoutMs ?? 5000);
+    this.#prepared = options.preparedStatements ?? true;
+    this.#clock = options.clock ?? systemClock;
+    this.#cleanupIntervalMs = nonNegative('cleanupIntervalMs', options.cleanupIntervalMs ?? 60_000);
+    this.#cleanupBatchSize = positive('cleanupBatchSize', options.cleanupBatchSize ?? 500);
+    if (!Number.isInteger(this.#cleanupBatchSize))
+      throw new SessionConfigError('@sess/postgres: cleanupBatchSize must be a whole number');
+    this.#listenHeartbeatMs = nonNegative('listenHeartbeatMs', options.listenHeartbeatMs ?? 30_000);
+    this.#onBackgroundError =
+      options.onBackgroundError ??
+      ((error, source) => console.warn(`[@sess/postgres] background ${source} failed`, error));
+    this.#createListenClient = this.#events
+      ? (options.createListenClient ?? poolClientFactory(this.#pool))
+      : undefined;
+    this.#sql = sessionStatements(this.#names);
+    this.#publisher = this.#events
+      ? new EventPublisher({
+          origin: this.#origin,
+          send: async (payloads) => {
+            await this.#query('NOTIFY', NOTIFY_SQL, [this.#channel, payloads]);
+          },
+          onError: (error) => this.#onBackgroundError(error, 'notify'),
+        })
+      : null;
+    this.capabilities = {
+      findByPrincipal: true,
+      touch: true,
+      changeId: true,
+      events: this.#events,
+      cleanup: true,
+    };
+    if (this.#events) this.subscribe = (listener) => this.#subscribe(listener);
+    this.#scheduleCleanup();
+  }
+
+  /** Creates or upgrades the sessions table (idempotent; safe from many processes at once). */
+  migrate(): Promise<MigrationResult> {
+    return migrateTable(this.#pool, this.#names, this.#timeoutMs);
+  }
+
+  async load(id: string): Promise<SessionRecord | null> {
+    const result = await this.#query<SessionRow>('load', this.#sql.load, [id]);
+    const row = result.rows[0];
+    return row ? toRecord(row) : null;
+  }
+
+  async findByPrincipal(principal: string): Promise<SessionRecord[]> {
+    const result = await this.#query<SessionRow>('findByPrincipal', this.#sql.findByPrincipal, [principal]);
+    const records: SessionRecord[] = [];
+    for (const row of result.rows) records.push(toRecord(row));
+    return records;
+  }
+
+  async save(write: SessionWrite): Promise<boolean> {
+    if (write.kind === 'create') return this.#create(write);
+    const values: unknown[] = [
+      write.id,
+      write.now,
+      write.lastAccessedAt,
+      write.maxInactiveMs,
+      write.expiresAt,
+    ];
+    const principal = write.principal !== undefined;
+    const set = write.set.size > 0;
+    const removed = write.removed.length > 0;
+    if (principal) values.push(write.principal);
+    if (removed) values.push(write.removed.map(storedName));
+    if (set) values.push(attributesJson(write.set));
+    const result = await this.#query('save', this.#sql.update(principal, set, removed), values);
+    return result.rowCount === 1;
+  }
+
+  async touch(touch: SessionTouch): Promise<boolean> {
+    const result = await this.#query('touch', this.#sql.touch, [
+      touch.id,
+      touch.now,
+      touch.lastAccessedAt,
+      touch.expiresAt,
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.#query<ChangedRow>('delete', this.#sql.delete, [id]);
+    const row = result.rows[0];
+    if (row) this.#emit({ type: 'deleted', sessionId: id, principal: row.principal });
+    return row !== undefined;
+  }
+
+  async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
+    const result = await this.#query<ChangedRow>(
+      'changeId',
+      this.#sql.changeId,
+      [oldId, newId, now],
+      'A session with the new id already exists',
+    );
+    const row = result.rows[0];
+    if (row)
+      this.#emit({ type: 'id-changed', sessionId: newId, previousId: oldId, principal: row.principal });
+    return row !== undefined;
+  }
+
+  /**
+   * Removes every session expired at `now`, one bounded batch per statement until a batch comes back
+   * short. Safe to run from many instances at once: each batch skips rows another one has locked.
+   */
+  async cleanupExpired(now: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const result = await this.#query<ChangedRow>('cleanupExpired', this.#sql.cleanup, [
+        now,
+        this.#cleanupBatchSize,
+      ]);
+      for (const row of result.rows)
+        this.#emit({ type: 'expired', sessionId: row.id, principal: row.principal });
+      const count = result.rowCount ?? 0;
+      removed += count;
+      if (count < this.#cleanupBatchSize || this.#closed) return removed;
+    }
+  }
+
+  /**
+   * Stops the cleanup timer (waiting for a run in progress) and the LISTEN connection. The pool is
+   * yours and stays open.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#cleanupTimer !== undefined) clearTimeout(this.#cleanupTimer);
+    this.#cleanupTimer = undefined;
+    this.#listeners.clear();
+    const listener = this.#listener;
+    this.#listener = null;
+    await Promise.all([this.#cleanupRun, listener?.stop()]);
+    // Events of the last operations still reach the other instances.
+    await withDeadline(this.#publisher?.drain() ?? Promise.resolve(), this.#timeoutMs).catch(() => undefined);
+  }
+
+  async #create(write: SessionWrite): Promise<boolean> {
+    const principal = write.principal ?? null;
+    const result = await this.#query('save', this.#sql.create, [
+      write.id,
+      principal,
+      write.createdAt,
+      write.lastAccessedAt,
+      write.maxInactiveMs,
+      write.absoluteExpiresAt,
+      write.expiresAt,
+      attributesJson(write.set),
+    ]);
+    if (result.rowCount !== 1) {
+      throw new SessionConflictError(
+        '@sess/postgres: a session with this id already exists; not overwritten',
+      );
+    }
+    this.#emit({ type: 'created', sessionId: write.id, principal });
+    return true;
+  }
+
+  /**
+   * Every database call goes through here: pool.query (which checks a client out and always returns
+   * it, discarding it after an error), bounded by the deadline, with failures typed.
+   */
+  async #query<R extends object = Record<string, unknown>>(
+    operation: string,
+    text: string,
+    values: unknown[],
+    conflictMessage?: string,
+  ): Promise<QueryResult<R>> {
+    const config: QueryConfig & { query_timeout: number } = { text, values, query_timeout: this.#timeoutMs };
+    if (this.#prepared) config.name = this.#statementName(text);
+    try {
+      return await withDeadline(this.#pool.query<R>(config), this.#timeoutMs);
+    } catch (error) {
+      if (conflictMessage !== undefined && sqlState(error) === UNIQUE_VIOLATION) {
+        throw new SessionConflictError(`@sess/postgres: ${conflictMessage}`, { cause: error });
+      }
+      throw toStoreError(error, operation);
+    }
+  }
+
+  /** A stable name per statement text, so every store over the same table shares the prepared plan. */
+  #statementName(text: string): string {
+    let name = this.#statementNames.get(text);
+    if (name === undefined) {
+      name = `sess_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`;
+      this.#statementNames.set(text, name);
+    }
+    return name;
+  }
+
+  #subscribe(listener: (event: StoreEvent) => void): () => void {
+    if (this.#closed) return () => undefined;
+    this.#listeners.add(listener);
+    if (this.#listener === null && this.#createListenClient) {
+      this.#listener = new NotificationListener({
+        channel: this.#channel,
+        createClient: this.#createListenClient,
+        onPayload: (payload) => this.#onNotification(payload),
+        onError: (error) => this.#onBackgroundError(toStoreError(error, 'LISTEN'), 'listen'),
+        connectTimeoutMs: this.#timeoutMs,
+        heartbeatMs: this.#listenHeartbeatMs,
+        minBackoffMs: 100,
+        maxBackoffMs: 5000,
+      });
+    }
+    this.#listener?.start();
+    return () => {
+      this.#listeners.delete(listener);
+      // Nobody left to tell: give the connection back until someone subscribes again.
+      if (this.#listeners.size === 0 && this.#listener) void this.#listener.stop();
+    };
+  }
+
+  #onNotification(payload: string): void {
+    for (const event of decodePayload(payload, this.#origin)) this.#deliver(event);
+  }
+
+  /**
+   * This instance's own events go to its listeners at once (no round trip, and not lost while its
+   * LISTEN connection is down); other instances hear them by NOTIFY, and this one ignores the echo.
+   */
+  #emit(event: StoreEvent): void {
+    if (!this.#publisher) return;
+    this.#publisher.publish(event);
+    if (this.#listeners.size > 0) this.#deliver(event);
+  }
+
+  #deliver(event: StoreEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // Core wraps its own listeners; a foreign subscriber's failure must not break the store.
+      }
+    }
+  }
+
+  #scheduleCleanup(): void {
+    if (this.#closed || this.#cleanupIntervalMs === 0) return;
+    // Jitter keeps instances started together from sweeping in lockstep.
+    const delay = this.#cleanupIntervalMs * (0.75 + Math.random() * 0.5);
+    this.#cleanupTimer = setTimeout(() => {
+      this.#cleanupTimer = undefined;
+      this.#cleanupRun = this.cleanupExpired(this.#clock.now())
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (!this.#closed) this.#onBackgroundError(error, 'cleanup');
+          },
+        )
+        .finally(() => {
+          this.#cleanupRun = undefined;
+          this.#scheduleCleanup();
+        });
+    }, delay);
+    // Never keep the process alive just to clean up.
+    this.#cleanupTimer.unref?.();
+  }
+}
+
+/** Shorthand for `new PostgresStore(options)`. */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  return new PostgresStore(options);
+}
+
+/** One statement (one transaction) for a whole batch of payloads. */
+const NOTIFY_SQL = 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload';
+
+function toRecord(row: SessionRow): SessionRecord {
+  const { created_at, last_accessed_at, max_inactive_ms, absolute_expires_at, expires_at } = row;
+  if (
+    !Number.isFinite(created_at) ||
+    !Number.isFinite(last_accessed_at) ||
+    !(max_inactive_ms > 0) ||
+    !Number.isFinite(expires_at) ||
+    (absolute_expires_at !== null && !Number.isFinite(absolute_expires_at))
+  ) {
+    throw new SessionDecodeError('@sess/postgres: stored session timestamps are unreadable');
+  }
+  return {
+    id: row.id,
+    createdAt: created_at,
+    lastAccessedAt: last_accessed_at,
+    maxInactiveMs: max_inactive_ms,
+    absoluteExpiresAt: absolute_expires_at,
+    expiresAt: expires_at,
+    principal: row.principal,
+    attributes: parseAttributes(row.attributes),
+  };
+}
+
+/** The pool's own Client class and options: the LISTEN connection goes where the pool's connections go. */
+function poolClientFactory(pool: Pool): () => Client {
+  const ClientClass = (pool as unknown as { Client?: new (options: PoolOptions) => Client }).Client;
+  if (typeof ClientClass !== 'function') {
+    throw new SessionConfigError(
+      '@sess/postgres: cannot derive a LISTEN connection from this pool; pass createListenClient (or events: false)',
+    );
+  }
+  return () => new ClientClass(pool.options);
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new SessionConfigError(`@sess/postgres: ${name} must be a positive number`);
+  }
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new SessionConfigError(`@sess/postgres: ${name} must be 0 or a positive number`);
+  }
+  return value;
+}
