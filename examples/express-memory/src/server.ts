@@ -1,0 +1,119 @@
+import { createSessionRepository, maskSessionId } from '@sess/core';
+import { session } from '@sess/express';
+import { MemoryStore } from '@sess/memory';
+import express, { type ErrorRequestHandler } from 'express';
+
+/** What this app keeps in a session; `sessions.of(req)` types attribute access with it. */
+interface AppSession {
+  count: number;
+  [attribute: string]: unknown;
+}
+
+const repository = createSessionRepository<AppSession>({
+  store: new MemoryStore(),
+  idleTimeoutMs: 30 * 60_000, // 30 min without a request ends a session
+  absoluteTimeoutMs: 8 * 60 * 60_000, // and none lives longer than 8 h
+});
+const sessions = session({ repository, cookie: { name: 'sid' } });
+
+const app = express();
+app.use(sessions);
+
+app.get('/', (_req, res) => {
+  res.type('html').send(`<!doctype html><title>@sess demo</title>
+<h1>@sess demo: Express + memory store</h1>
+<p>Every link below is a route of the example contract. Watch the <code>sid</code> cookie in your browser's dev tools.</p>
+<ul>
+  <li><a href="/inc">/inc</a>: count visits in the session (the first write creates the session and sets the cookie)</li>
+  <li><a href="/set?k=color&v=blue">/set?k=color&amp;v=blue</a> then <a href="/get?k=color">/get?k=color</a></li>
+  <li><a href="/login?user=alice">/login?user=alice</a>: rotates the session id (old one stops working), sets the principal</li>
+  <li><a href="/me">/me</a>: who am I (401 when anonymous)</li>
+  <li><a href="/sessions">/sessions</a>: all sessions of the logged-in user, found through the principal index (log in from two browsers)</li>
+  <li><a href="/logout">/logout</a>: destroys the session and clears the cookie</li>
+</ul>
+<p>From a shell: <code>curl -c jar -b jar http://127.0.0.1:${port}/inc</code> (repeat it), then <code>curl -c jar -b jar 'http://127.0.0.1:${port}/login?user=alice'</code>.</p>`);
+});
+
+app.get('/login', async (req, res) => {
+  const user = String(req.query.user ?? '');
+  if (!user) {
+    res.status(400).send('user is required');
+    return;
+  }
+  const s = sessions.of(req);
+  await s.regenerate(); // new id against session fixation; data is kept
+  s.principal = user; // indexes the session under this user
+  res.send(`logged in as ${user}`);
+});
+
+app.get('/logout', async (req, res) => {
+  await req.session.destroy();
+  res.send('logged out');
+});
+
+app.get('/me', (req, res) => {
+  const user = req.session.principal;
+  if (user === null) res.status(401).json({ user: null });
+  else res.json({ user });
+});
+
+app.get('/inc', (req, res) => {
+  const s = sessions.of(req);
+  const count = (s.get('count') ?? 0) + 1;
+  s.set('count', count);
+  res.type('text').send(String(count));
+});
+
+app.get('/set', (req, res) => {
+  const key = String(req.query.k ?? '');
+  if (!key) {
+    res.status(400).send('k is required');
+    return;
+  }
+  req.session.set(key, String(req.query.v ?? ''));
+  res.send('ok');
+});
+
+app.get('/get', (req, res) => {
+  res.json(req.session.get(String(req.query.k ?? '')) ?? null);
+});
+
+app.get('/sessions', async (req, res) => {
+  const user = req.session.principal;
+  if (user === null) {
+    res.status(401).json({ error: 'log in first' });
+    return;
+  }
+  const found = await repository.findByPrincipal(user);
+  res.json(
+    [...found.values()].map((s) => ({
+      id: maskSessionId(s.id),
+      current: s.id === req.session.id,
+      createdAt: new Date(s.createdAt).toISOString(),
+      lastAccessedAt: new Date(s.lastAccessedAt).toISOString(),
+    })),
+  );
+});
+
+// Store failures and other session errors arrive here as typed errors with a stable `code`.
+const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNEXPECTED';
+  res.status(code === 'STORE_UNAVAILABLE' ? 503 : 500).json({ error: code });
+};
+app.use(onError);
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+const server = app.listen(port, host, () => {
+  console.log(`@sess demo (express + memory) listening on http://${host}:${port}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close(() => {
+      void repository.close().then(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  });
+}
