@@ -1,0 +1,95 @@
+import { defineStoreConformance } from '@sess/testkit';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../src/index.js';
+import { hasRedisServerBinary, type RedisProcess, startCluster, unavailable } from './redis-servers.js';
+
+/** Loopback ports of the private 3-master cluster this file starts and stops. */
+const PORTS = [7101, 7102, 7103];
+const available =
+  hasRedisServerBinary() || unavailable('redis-server / redis-cli (to start a Redis Cluster)');
+
+if (available) {
+  let nodes: RedisProcess[] = [];
+  let client: Cluster | undefined;
+  let inspector: Cluster | undefined;
+  let suite = 0;
+  const layouts: RedisStore['layout'][] = [];
+  const cluster = (options: ConstructorParameters<typeof Cluster>[1] = {}) =>
+    new Cluster(
+      PORTS.map((port) => ({ host: '127.0.0.1', port })),
+      options,
+    );
+
+  beforeAll(async () => {
+    nodes = await startCluster(PORTS);
+    client = cluster({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+    inspector = cluster();
+    await new Promise((resolve) => client!.once('ready', resolve));
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.disconnect();
+    inspector?.disconnect();
+    await Promise.all(nodes.map((node) => node.stop()));
+  });
+
+  describe('redis cluster layout', () => {
+    it('spreads the buckets over all three masters', async () => {
+      const store = new RedisStore({
+        client: client!,
+        prefix: 'layout-check:',
+        sweeper: false,
+        events: false,
+      });
+      const slots = new Set<number>();
+      for (let bucket = 0; bucket < store.layout.buckets; bucket++) {
+        slots.add(Number(await inspector!.cluster('KEYSLOT', store.layout.expiries(bucket))));
+      }
+      const owners = new Set(
+        [...slots].map((slot) => (inspector!.slots[slot] ?? [])[0]).filter((node) => node !== undefined),
+      );
+      expect(owners.size).toBe(3);
+      await store.close();
+    });
+  });
+
+  defineStoreConformance({
+    name: 'redis (3-master cluster)',
+    createStore: async () => {
+      const store = new RedisStore({
+        client: client!,
+        prefix: `cluster-test:${++suite}:`,
+        sweepIntervalMs: 250,
+      });
+      layouts.push(store.layout);
+      await store.ready();
+      return store;
+    },
+    inspect: {
+      async exists(id) {
+        for (const l of layouts) {
+          const bucket = l.bucketOf(id);
+          const [key, schedule, owner] = await Promise.all([
+            inspector!.exists(l.session(id)),
+            inspector!.zscore(l.expiries(bucket), id),
+            inspector!.hexists(l.owners(bucket), id),
+          ]);
+          if (key === 1 || schedule !== null || owner === 1) return true;
+        }
+        return false;
+      },
+    },
+    async corrupt(id) {
+      for (const l of layouts) {
+        if ((await inspector!.exists(l.session(id))) === 1)
+          await inspector!.set(l.session(id), 'not a hash', 'KEEPTTL');
+      }
+    },
+    scale: 10_000,
+  });
+} else {
+  describe.skip('redis (3-master cluster)', () => {
+    it('needs redis-server and redis-cli', () => undefined);
+  });
+}

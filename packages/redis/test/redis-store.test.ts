@@ -1,0 +1,316 @@
+import { createSessionRepository, isSessionError, type SessionWrite, type StoreEvent } from '@sess/core';
+import { createManualClock, waitFor } from '@sess/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisStore, redisStore } from '../src/index.js';
+import { deleteKeys, REDIS_URL, reachable, unavailable } from './redis-servers.js';
+
+const run = `sess-unit:${process.pid}-${Date.now().toString(36)}:`;
+const available = (await reachable(REDIS_URL)) || unavailable(`Redis at ${REDIS_URL} (set REDIS_URL)`);
+const describeRedis = available ? describe : describe.skip;
+
+describeRedis('RedisStore on standalone Redis', () => {
+  const client = new Redis(REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+  });
+  const raw = new Redis(REDIS_URL, { lazyConnect: true });
+  let n = 0;
+  const stores: RedisStore[] = [];
+  const newStore = (options: Partial<ConstructorParameters<typeof RedisStore>[0]> = {}) => {
+    const store = new RedisStore({ client, prefix: `${run}${++n}:`, sweepIntervalMs: 100, ...options });
+    stores.push(store);
+    return store;
+  };
+  /** A write; `principal: undefined` means "principal unchanged" (the key is then left out). */
+  const write = (
+    id: string,
+    overrides: Omit<Partial<SessionWrite>, 'principal'> & { principal?: string | null | undefined } = {},
+  ): SessionWrite => {
+    const now = Date.now();
+    const { principal, ...rest } = overrides;
+    const built: SessionWrite = {
+      id,
+      kind: 'create',
+      now,
+      createdAt: now,
+      lastAccessedAt: now,
+      maxInactiveMs: 60_000,
+      absoluteExpiresAt: null,
+      expiresAt: now + 60_000,
+      principal: null,
+      set: new Map(),
+      removed: [],
+      ...rest,
+    };
+    if ('principal' in overrides && principal === undefined) {
+      const { principal: _unchanged, ...withoutPrincipal } = built;
+      return withoutPrincipal;
+    }
+    return principal === undefined ? built : { ...built, principal };
+  };
+  const errorOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    if (raw.status === 'ready') await deleteKeys(raw, `${run}*`);
+    client.disconnect();
+    raw.disconnect();
+  });
+
+  it('connects', async () => {
+    await Promise.all([client.connect(), raw.connect()]);
+  });
+
+  it('stores one hash per session: m:* metadata, a:<name> attributes, a TTL, a schedule entry', async () => {
+    const store = newStore();
+    await store.save(write('s1', { principal: 'ann', set: new Map([['x', '1']]) }));
+    const key = store.layout.session('s1');
+    const hash = await raw.hgetall(key);
+    expect(Object.keys(hash).sort()).toEqual(
+      [
+        'a:x',
+        'm:absolute',
+        'm:accessed',
+        'm:created',
+        'm:expires',
+        'm:idle',
+        'm:ixuntil',
+        'm:principal',
+      ].sort(),
+    );
+    const ttl = await raw.pttl(key);
+    expect(ttl).toBeGreaterThan(59_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    const bucket = store.layout.bucketOf('s1');
+    expect(await raw.zscore(store.layout.expiries(bucket), 's1')).not.toBeNull();
+    expect(await raw.hget(store.layout.owners(bucket), 's1')).toBe('ann');
+    expect(await raw.smembers(store.layout.principalIndex('ann'))).toEqual(['s1']);
+    expect(await raw.pttl(store.layout.principalIndex('ann'))).toBeGreaterThan(60_000);
+    expect(await raw.type(store.layout.sweepLock(bucket))).toMatch(/string|none/);
+  });
+
+  it('an update writes only what changed: a field written meanwhile by someone else survives', async () => {
+    const store = newStore();
+    await store.save(
+      write('s2', {
+        set: new Map([
+          ['a', '1'],
+          ['b', '1'],
+        ]),
+      }),
+    );
+    const key = store.layout.session('s2');
+    await raw.hset(key, 'a:b', '"written elsewhere"');
+    const now = Date.now();
+    const applied = await store.save(
+      write('s2', {
+        kind: 'update',
+        now,
+        set: new Map([['a', '2']]),
+        removed: ['gone'],
+        principal: undefined,
+      }),
+    );
+    expect(applied).toBe(true);
+    expect(await raw.hget(key, 'a:a')).toBe('2');
+    expect(await raw.hget(key, 'a:b')).toBe('"written elsewhere"');
+  });
+
+  it('a touch moves only the last-access time and the expiry', async () => {
+    const store = newStore();
+    const first = write('s3', { set: new Map([['a', '1']]) });
+    await store.save(first);
+    const key = store.layout.session('s3');
+    const before = await raw.hgetall(key);
+    const now = first.now + 1000;
+    expect(await store.touch({ id: 's3', now, lastAccessedAt: now, expiresAt: now + 120_000 })).toBe(true);
+    const after = await raw.hgetall(key);
+    expect(after['m:accessed']).toBe(String(now));
+    expect(after['m:expires']).toBe(String(now + 120_000));
+    expect({ ...after, 'm:accessed': '', 'm:expires': '' }).toEqual({
+      ...before,
+      'm:accessed': '',
+      'm:expires': '',
+    });
+    expect(await raw.pttl(key)).toBeGreaterThan(110_000);
+  });
+
+  it('unreadable hashes are decode errors: missing or invalid metadata, foreign fields, wrong type', async () => {
+    const store = newStore();
+    for (const [id, corrupt] of [
+      ['c1', () => raw.hdel(store.layout.session('c1'), 'm:created')],
+      ['c2', () => raw.hset(store.layout.session('c2'), 'm:idle', 'soon')],
+      ['c3', () => raw.hset(store.layout.session('c3'), 'foreign', 'x')],
+      ['c4', () => raw.set(store.layout.session('c4'), 'x')],
+      ['c5', () => raw.hset(store.layout.session('c5'), 'm:idle', '0')],
+    ] as const) {
+      await store.save(write(id));
+      await corrupt();
+      const error = await errorOf(store.load(id));
+      expect(isSessionError(error) && error.code, id).toBe('DECODE');
+      expect(await store.delete(id)).toBe(true);
+      expect(await store.load(id)).toBeNull();
+    }
+  });
+
+  it('find by principal repairs stale entries and the index follows principal changes', async () => {
+    const store = newStore();
+    const index = store.layout.principalIndex('bob');
+    await store.save(write('p1', { principal: 'bob' }));
+    await store.save(write('p2', { principal: 'bob' }));
+    await raw.sadd(index, 'ghost');
+    await raw.del(store.layout.session('p2')); // vanished without the store's knowledge
+    expect((await store.findByPrincipal('bob')).map((r) => r.id)).toEqual(['p1']);
+    expect(await raw.smembers(index)).toEqual(['p1']);
+    await store.save(write('p1', { kind: 'update', principal: 'carol' }));
+    expect(await raw.smembers(index)).toEqual([]);
+    expect(await raw.smembers(store.layout.principalIndex('carol'))).toEqual(['p1']);
+    await store.save(write('p1', { kind: 'update', principal: null }));
+    expect(await raw.exists(store.layout.principalIndex('carol'))).toBe(0);
+    expect(await raw.hexists(store.layout.owners(store.layout.bucketOf('p1')), 'p1')).toBe(0);
+  });
+
+  it('the index outlives its sessions: touches extend it when the session would outlive it', async () => {
+    const store = newStore();
+    const index = store.layout.principalIndex('dora');
+    const first = write('i1', { principal: 'dora', expiresAt: Date.now() + 1000 });
+    await store.save(first);
+    expect(await raw.pttl(index)).toBeLessThanOrEqual(2000);
+    const now = Date.now();
+    await store.touch({ id: 'i1', now, lastAccessedAt: now, expiresAt: now + 600_000 });
+    expect(await raw.pttl(index)).toBeGreaterThan(600_000);
+    await raw.del(index); // lost (e.g. evicted): the next refresh re-adds the entry
+    await raw.hset(store.layout.session('i1'), 'm:ixuntil', '0');
+    await store.touch({ id: 'i1', now, lastAccessedAt: now, expiresAt: now + 600_000 });
+    expect(await raw.smembers(index)).toEqual(['i1']);
+  });
+
+  it('expiry removes the schedule, owner and index entries, without keyspace notifications', async () => {
+    const store = newStore();
+    await store.save(write('e1', { principal: 'eve', expiresAt: Date.now() + 200 }));
+    const bucket = store.layout.bucketOf('e1');
+    expect(
+      await waitFor(async () => (await raw.zscore(store.layout.expiries(bucket), 'e1')) === null, 3000, 50),
+    ).toBe(true);
+    expect(await raw.hexists(store.layout.owners(bucket), 'e1')).toBe(0);
+    expect(await raw.sismember(store.layout.principalIndex('eve'), 'e1')).toBe(0);
+  });
+
+  it('a rename in progress hides the old id from loads, updates and touches', async () => {
+    const store = newStore();
+    await store.save(write('m1', { set: new Map([['a', '1']]) }));
+    await raw.hset(store.layout.session('m1'), 'm:moving', 'elsewhere');
+    const now = Date.now();
+    expect(await store.load('m1')).toBeNull();
+    expect(await store.save(write('m1', { kind: 'update', now, principal: undefined }))).toBe(false);
+    expect(await store.touch({ id: 'm1', now, lastAccessedAt: now, expiresAt: now + 1000 })).toBe(false);
+    expect(await store.changeId('m1', 'm2', now)).toBe(false);
+  });
+
+  it('changeId onto an existing id fails with CONFLICT and leaves the old session intact', async () => {
+    const store = newStore();
+    await store.save(write('r1', { principal: 'fay', set: new Map([['a', '1']]) }));
+    await store.save(write('r2', { set: new Map([['b', '2']]) }));
+    const error = await errorOf(store.changeId('r1', 'r2', Date.now()));
+    expect(isSessionError(error) && error.code).toBe('CONFLICT');
+    expect((await store.load('r1'))?.attributes.get('a')).toBe('1');
+    expect((await store.load('r2'))?.attributes.get('b')).toBe('2');
+    const bucket = store.layout.bucketOf('r1');
+    expect(await raw.zscore(store.layout.expiries(bucket), 'r1')).not.toBeNull();
+    expect(await raw.hget(store.layout.owners(bucket), 'r1')).toBe('fay');
+    expect(await store.save(write('r1', { kind: 'update', principal: undefined }))).toBe(true);
+  });
+
+  it('changeId racing late updates: every update on the old id after the rename resolves false', async () => {
+    const store = newStore();
+    for (let round = 0; round < 20; round++) {
+      const oldId = `race-${round}`;
+      const newId = `race-${round}-new`;
+      await store.save(write(oldId, { principal: 'gus', set: new Map([['base', '0']]) }));
+      const updates = Array.from({ length: 5 }, (_, i) =>
+        store.save(write(oldId, { kind: 'update', principal: undefined, set: new Map([[`late${i}`, '1']]) })),
+      );
+      const renamed = store.changeId(oldId, newId, Date.now());
+      const results = await Promise.all(updates);
+      expect(await renamed).toBe(true);
+      expect(await store.save(write(oldId, { kind: 'update', principal: undefined }))).toBe(false);
+      expect(await raw.exists(store.layout.session(oldId))).toBe(0);
+      const moved = (await store.load(newId))!;
+      // An update either landed before the rename (and was carried over) or resolved false.
+      results.forEach((applied, i) => {
+        expect(moved.attributes.has(`late${i}`)).toBe(applied);
+      });
+      expect(moved.attributes.get('base')).toBe('0');
+    }
+    expect((await store.findByPrincipal('gus')).map((r) => r.id).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `race-${i}-new`).sort(),
+    );
+  });
+
+  it('two store instances: each expiry is reported once cluster-wide and heard once by every instance', async () => {
+    const prefix = `${run}shared:`;
+    const a = newStore({ prefix });
+    const b = newStore({ prefix });
+    await Promise.all([a.ready(), b.ready()]);
+    const heard = { a: [] as StoreEvent[], b: [] as StoreEvent[] };
+    const offA = a.subscribe((event) => heard.a.push(event));
+    const offB = b.subscribe((event) => heard.b.push(event));
+    const ids = Array.from({ length: 30 }, (_, i) => `shared-${i}`);
+    for (const id of ids) await a.save(write(id, { expiresAt: Date.now() + 300 + (id.length % 3) * 100 }));
+    const expired = (events: StoreEvent[], id: string) =>
+      events.filter((e) => e.type === 'expired' && e.sessionId === id).length;
+    const all = () => ids.every((id) => expired(heard.a, id) > 0 && expired(heard.b, id) > 0);
+    expect(await waitFor(all, 5000, 50)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500)); // time for duplicates to show up, if any
+    for (const id of ids) {
+      expect(expired(heard.a, id)).toBe(1);
+      expect(expired(heard.b, id)).toBe(1);
+    }
+    expect(heard.a.filter((e) => e.type === 'created')).toHaveLength(ids.length);
+    expect(heard.b.filter((e) => e.type === 'created')).toHaveLength(ids.length);
+    offA();
+    offB();
+  });
+
+  it('through a repository: events carry the principal; expiry needs nobody to read the session', async () => {
+    const store = newStore();
+    await store.ready();
+    const repo = createSessionRepository({ store, idleTimeoutMs: 300 });
+    const seen: string[] = [];
+    // Typed as StoreEvent: core's SessionEventOf<'expired'> currently resolves to never.
+    const off = repo.on('expired', (e: StoreEvent) => seen.push(`${e.sessionId}:${e.principal}`));
+    const session = repo.createSession().set('a', 1);
+    session.principal = 'hal';
+    await repo.save(session);
+    expect(await waitFor(() => seen.length > 0, 3000, 50)).toBe(true);
+    expect(seen).toEqual([`${session.id}:hal`]);
+    off();
+  });
+
+  it('never closes the user client; close() is idempotent; options are validated', async () => {
+    const store = newStore();
+    await store.close();
+    await store.close();
+    expect(client.status).toBe('ready');
+    expect(() => redisStore({ client, buckets: 0 })).toThrow(/buckets/);
+    expect(() => redisStore({ client, commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs/);
+    expect(() => redisStore({ client: {} as never })).toThrow(/client/);
+    const quiet = redisStore({ client, events: false, sweeper: false });
+    expect(quiet.capabilities.events).toBe(false);
+    expect(quiet.subscribe).toBeUndefined();
+    createSessionRepository({ store: quiet, clock: createManualClock() }); // capabilities agree
+    await quiet.close();
+  });
+});
+
+if (!available) {
+  describe.skip('RedisStore', () => {
+    it(`needs Redis at ${REDIS_URL}`, () => undefined);
+  });
+}
