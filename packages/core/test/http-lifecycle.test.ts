@@ -1,0 +1,225 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  compositeIdResolver,
+  cookieIdResolver,
+  createSessionManager,
+  createSessionRepository,
+  type HttpPort,
+  headerIdResolver,
+  resolveCookieOptions,
+  type SessionManagerOptions,
+} from '../src/index.js';
+import { MapStore } from './map-store.js';
+
+/** An in-memory HttpPort: a request's headers in, a response's headers out. */
+function fakePort(requestHeaders: Record<string, string> = {}, secure = false) {
+  const response = new Map<string, string[]>();
+  const port: HttpPort = {
+    getRequestHeader: (name) => requestHeaders[name],
+    isSecure: () => secure,
+    getResponseHeader: (name) => response.get(name)?.join(', '),
+    setResponseHeader: (name, value) => void response.set(name, [value]),
+    appendResponseHeader: (name, value) => void response.set(name, [...(response.get(name) ?? []), value]),
+  };
+  return { port, response, setCookie: () => response.get('set-cookie') ?? [] };
+}
+
+function setup(options: Partial<SessionManagerOptions> = {}) {
+  const store = new MapStore();
+  const repository = createSessionRepository({ store });
+  const manager = createSessionManager({ repository, ...options });
+  return { store, repository, manager };
+}
+
+describe('request lifecycle', () => {
+  it('no id: no store I/O, no session, no cookie', async () => {
+    const { store, manager } = setup();
+    const { port, setCookie } = fakePort();
+    const session = await manager.load(port);
+    expect(session.get('x')).toBeUndefined();
+    expect(session.isNew).toBe(true);
+    await session.save();
+    expect(store.loads + store.writes).toBe(0);
+    expect(setCookie()).toEqual([]);
+  });
+
+  it('first write creates the session and sets a secure-by-default cookie (Secure on HTTPS)', async () => {
+    const { store, manager } = setup();
+    const { port, setCookie, response } = fakePort({}, true);
+    const session = await manager.load(port);
+    session.set('a', 1);
+    await session.save();
+    expect(store.records.size).toBe(1);
+    expect(setCookie()[0]).toMatch(/^sid=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(response.get('cache-control')).toEqual(['no-store']);
+  });
+
+  it('keeps an application Cache-Control that is already private', async () => {
+    const { manager } = setup();
+    const { port, response } = fakePort();
+    port.setResponseHeader('cache-control', 'private, max-age=0');
+    const session = await manager.load(port);
+    session.set('a', 1);
+    await session.save();
+    expect(response.get('cache-control')).toEqual(['private, max-age=0']);
+  });
+
+  it('touches at most once per interval', async () => {
+    let now = 1_000_000;
+    const store = new MapStore();
+    const repository = createSessionRepository({ store, clock: { now: () => now } });
+    const manager = createSessionManager({ repository, touchIntervalMs: 60_000 });
+    const first = await manager.load(fakePort().port);
+    first.set('a', 1);
+    await first.save();
+    const cookie = `sid=${first.id}`;
+    store.writes = 0;
+    now += 59_000;
+    await (await manager.load(fakePort({ cookie }).port)).save();
+    expect(store.writes).toBe(0);
+    now += 2_000;
+    await (await manager.load(fakePort({ cookie }).port)).save();
+    expect(store.writes).toBe(1);
+    expect(store.records.get(first.id)!.lastAccessedAt).toBe(now);
+  });
+
+  it('preventCreation refuses a new session but not an existing one', async () => {
+    const { manager } = setup();
+    const anonymous = await manager.load(fakePort().port);
+    anonymous.preventCreation();
+    expect(() => anonymous.set('a', 1)).toThrow(expect.objectContaining({ code: 'CREATION_FORBIDDEN' }));
+    const creator = await manager.load(fakePort().port);
+    creator.set('a', 1);
+    await creator.save();
+    const existing = await manager.load(fakePort({ cookie: `sid=${creator.id}` }).port);
+    existing.preventCreation();
+    existing.set('b', 2);
+    await existing.save();
+  });
+
+  it('destroy clears the cookie; a write after destroy starts a new session', async () => {
+    const { manager, store } = setup();
+    const first = await manager.load(fakePort().port);
+    first.set('a', 1);
+    await first.save();
+    const oldId = first.id;
+    const destroyed = fakePort({ cookie: `sid=${oldId}` });
+    const session = await manager.load(destroyed.port);
+    await session.destroy();
+    await session.save();
+    expect(destroyed.setCookie()).toHaveLength(1);
+    expect(destroyed.setCookie()[0]).toMatch(/^sid=; .*Max-Age=0/);
+    const again = fakePort({ cookie: `sid=${oldId}` });
+    const renewed = await manager.load(again.port);
+    await renewed.destroy();
+    renewed.set('fresh', true);
+    await renewed.save();
+    expect(renewed.id).not.toBe(oldId);
+    expect(again.setCookie()[0]).toContain(`sid=${renewed.id}`);
+    expect(store.records.has(oldId)).toBe(false);
+  });
+
+  it('is not thenable and never shows the raw id', async () => {
+    const { manager } = setup();
+    const session = await manager.load(fakePort().port);
+    session.set('then', 'data');
+    expect(typeof (session as unknown as { then?: unknown }).then).toBe('undefined');
+    expect(inspect(session)).not.toContain(session.id);
+    expect(JSON.stringify(session)).not.toContain(session.id);
+  });
+
+  it('rolling cookies re-send Max-Age when the session is touched', async () => {
+    let now = 1_000_000;
+    const repository = createSessionRepository({ store: new MapStore(), clock: { now: () => now } });
+    const manager = createSessionManager({
+      repository,
+      cookie: { maxAgeMs: 7_200_000 },
+      touchIntervalMs: 1000,
+    });
+    const created = await manager.load(fakePort().port);
+    created.set('a', 1);
+    await created.save();
+    now += 2000;
+    const rolled = fakePort({ cookie: `sid=${created.id}` });
+    await (await manager.load(rolled.port)).save();
+    expect(rolled.setCookie()[0]).toMatch(/Max-Age=7200/);
+    const quiet = fakePort({ cookie: `sid=${created.id}` });
+    await (await manager.load(quiet.port)).save();
+    expect(quiet.setCookie()).toEqual([]);
+  });
+
+  it('a failed save sends no id', async () => {
+    const { manager, store } = setup();
+    store.save = async () => {
+      throw new Error('down');
+    };
+    const { port, setCookie } = fakePort();
+    const session = await manager.load(port);
+    session.set('a', 1);
+    await expect(session.save()).rejects.toThrow('down');
+    session.applyHeaders();
+    expect(setCookie()).toEqual([]);
+  });
+});
+
+describe('id resolvers', () => {
+  it('cookie: ignores oversized and foreign cookies, reads its own', async () => {
+    const resolver = cookieIdResolver();
+    const read = (cookie: string) => resolver.read(fakePort({ cookie }).port);
+    expect(await read('other=1; sid=abc')).toBe('abc');
+    expect(await read(`sid=${'a'.repeat(600)}`)).toBeUndefined();
+    expect(await read('xsid=abc')).toBeUndefined();
+    expect(await read('')).toBeUndefined();
+  });
+
+  it('cookie signing: signs with the first secret and verifies all of them (rotation)', async () => {
+    const old = cookieIdResolver({ secrets: ['old-secret-0123456789'] });
+    const rotated = cookieIdResolver({ secrets: ['new-secret-0123456789', 'old-secret-0123456789'] });
+    const signedByOld = await old.encode('ID', fakePort().port);
+    expect(await rotated.read(fakePort({ cookie: `sid=${signedByOld}` }).port)).toBe('ID');
+    const signedByNew = await rotated.encode('ID', fakePort().port);
+    expect(signedByNew).not.toBe(signedByOld);
+    expect(await old.read(fakePort({ cookie: `sid=${signedByNew}` }).port)).toBeUndefined();
+    expect(await rotated.read(fakePort({ cookie: 'sid=ID' }).port)).toBeUndefined();
+    expect(await rotated.read(fakePort({ cookie: 'sid=ID.' }).port)).toBeUndefined();
+  });
+
+  it('header: reads and writes X-Auth-Token, clears with an empty value', async () => {
+    const resolver = headerIdResolver();
+    expect(await resolver.read(fakePort({ 'x-auth-token': ' abc ' }).port)).toBe('abc');
+    const { port, response } = fakePort();
+    resolver.write(port, 'abc');
+    expect(response.get('x-auth-token')).toEqual(['abc']);
+    resolver.clear(port);
+    expect(response.get('x-auth-token')).toEqual(['']);
+  });
+
+  it('composite: answers on the channel the request used, else the first', () => {
+    const resolver = compositeIdResolver([cookieIdResolver(), headerIdResolver()]);
+    const api = fakePort({ 'x-auth-token': '' });
+    resolver.write(api.port, 'id');
+    expect(api.response.get('x-auth-token')).toEqual(['id']);
+    expect(api.setCookie()).toEqual([]);
+    const browser = fakePort();
+    resolver.write(browser.port, 'id');
+    expect(browser.setCookie()).toHaveLength(1);
+  });
+});
+
+describe('cookie options', () => {
+  it('enforces the __Host- and __Secure- prefix rules and other invariants at startup', () => {
+    expect(() => resolveCookieOptions({ name: '__Host-sid' })).toThrow(/secure: true/);
+    expect(() => resolveCookieOptions({ name: '__Host-sid', secure: true, domain: 'example.com' })).toThrow(
+      /domain/,
+    );
+    expect(() => resolveCookieOptions({ name: '__Host-sid', secure: true, path: '/app' })).toThrow(/path/);
+    expect(() => resolveCookieOptions({ name: '__Secure-sid', secure: 'auto' })).toThrow(/secure: true/);
+    expect(() => resolveCookieOptions({ sameSite: 'none' })).toThrow(/secure/);
+    expect(() => resolveCookieOptions({ partitioned: true })).toThrow(/secure/);
+    expect(() => resolveCookieOptions({ name: 'bad name' })).toThrow(/cookie name/);
+    expect(() => resolveCookieOptions({ secrets: ['short'] })).toThrow(/16 characters/);
+    expect(() => resolveCookieOptions({ maxAgeMs: -5 })).toThrow(/maxAgeMs/);
+    expect(resolveCookieOptions({ name: '__Host-sid', secure: true }).name).toBe('__Host-sid');
+  });
+});

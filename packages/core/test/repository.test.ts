@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSessionRepository,
+  type SessionEvent,
+  SessionRepository,
+  type SessionStore,
+  type StoreCapabilities,
+} from '../src/index.js';
+import { MapStore } from './map-store.js';
+
+const clockAt = (start: number) => {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+};
+
+describe('SessionRepository', () => {
+  it('checks at creation that declared capabilities match the methods', () => {
+    const store = new MapStore();
+    const lying = Object.assign(Object.create(store) as SessionStore, {
+      capabilities: { ...store.capabilities, findByPrincipal: true } satisfies StoreCapabilities,
+    });
+    expect(() => new SessionRepository({ store: lying })).toThrow(/declares capability "findByPrincipal"/);
+    const hiding = Object.assign(Object.create(store) as SessionStore, { touch: async () => true });
+    expect(() => new SessionRepository({ store: hiding })).toThrow(/does not declare capability "touch"/);
+    expect(() => new SessionRepository({ store: {} as SessionStore })).toThrow(/must implement load/);
+  });
+
+  it('rejects nonsense timeouts at creation', () => {
+    expect(() => createSessionRepository({ store: new MapStore(), idleTimeoutMs: 0 })).toThrow(
+      /idleTimeoutMs/,
+    );
+    expect(() => createSessionRepository({ store: new MapStore(), absoluteTimeoutMs: -1 })).toThrow(
+      /absoluteTimeoutMs/,
+    );
+  });
+
+  it('raises process events for a store without events, expired on read', async () => {
+    const clock = clockAt(1_000_000);
+    const repo = createSessionRepository({ store: new MapStore(), clock, idleTimeoutMs: 1000 });
+    expect(repo.eventSource).toBe('process');
+    const events: SessionEvent[] = [];
+    for (const type of ['created', 'deleted', 'expired', 'id-changed'] as const)
+      repo.on(type, (e) => events.push(e));
+    const session = repo.createSession().set('a', 1);
+    await repo.save(session);
+    const first = session.id;
+    session.changeId();
+    await repo.save(session);
+    clock.advance(1000);
+    expect(await repo.findById(session.id)).toBeNull();
+    expect(events.map((e) => e.type)).toEqual(['created', 'id-changed', 'expired']);
+    expect(events[1]).toMatchObject({ previousId: first, sessionId: session.id });
+  });
+
+  it('reports undecodable sessions with a masked id and removes them', async () => {
+    const store = new MapStore();
+    const reports: { sessionId: string; removed: boolean }[] = [];
+    const repo = createSessionRepository({ store, onDecodeError: (r) => reports.push(r) });
+    const session = repo.createSession().set('a', 1);
+    await repo.save(session);
+    const record = store.records.get(session.id)!;
+    store.records.set(session.id, { ...record, attributes: new Map([['a', 'not json']]) });
+    expect(await repo.findById(session.id)).toBeNull();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.removed).toBe(true);
+    expect(reports[0]!.sessionId).not.toBe(session.id);
+    expect(store.records.has(session.id)).toBe(false);
+  });
+
+  it('keeps undecodable sessions when asked to', async () => {
+    const store = new MapStore();
+    const repo = createSessionRepository({ store, removeUndecodable: false, onDecodeError: () => undefined });
+    const session = repo.createSession().set('a', 1);
+    await repo.save(session);
+    const record = store.records.get(session.id)!;
+    store.records.set(session.id, { ...record, attributes: new Map([['a', '{']]) });
+    expect(await repo.findById(session.id)).toBeNull();
+    expect(store.records.has(session.id)).toBe(true);
+  });
+
+  it('throws UNSUPPORTED for find-by-principal on a store without it, and for unknown indexes', async () => {
+    const repo = createSessionRepository({ store: new MapStore() });
+    await expect(repo.findByPrincipal('x')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(repo.findByIndex('color', 'x')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(repo.cleanupExpired()).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+  });
+
+  it('never prints a raw id through util.inspect, JSON or String', async () => {
+    const { inspect } = await import('node:util');
+    const repo = createSessionRepository({ store: new MapStore() });
+    const session = repo.createSession().set('then', 1).set('id', 'attr');
+    for (const text of [inspect(session), JSON.stringify(session), String(session)])
+      expect(text).not.toContain(session.id);
+    expect(session.id).not.toBe('attr');
+    expect(typeof (session as unknown as { then?: unknown }).then).toBe('undefined');
+  });
+});
