@@ -4,6 +4,9 @@ import { isCluster, type RedisClient } from './redis-client.js';
 
 type Listener = (event: StoreEvent) => void;
 
+/** Redis' keyevent channel for expirations, in every database. */
+const EXPIRED_KEYEVENTS = '__keyevent@*__:expired';
+
 /**
  * The store's own subscriber connection (a duplicate of the user's client: a connection in subscribe
  * mode cannot run other commands). ioredis reconnects it and re-subscribes by itself after a Redis
@@ -15,9 +18,21 @@ export class EventChannel {
   readonly #onError: (error: unknown) => void;
   readonly #connection: Redis | Cluster;
   readonly #subscribed: Promise<void>;
+  readonly #onKeyExpired: ((key: string) => void) | null;
   #closed = false;
 
-  constructor(client: RedisClient, channel: string, onError: (error: unknown) => void) {
+  /**
+   * `onKeyExpired`, when given, also listens to keyspace notifications for expired keys (they must be
+   * enabled on the server; on a Cluster only the node this connection landed on is heard). They only
+   * make the sweeper look sooner; the sweeper alone decides and reports expiries.
+   */
+  constructor(
+    client: RedisClient,
+    channel: string,
+    onError: (error: unknown) => void,
+    onKeyExpired: ((key: string) => void) | null = null,
+  ) {
+    this.#onKeyExpired = onKeyExpired;
     this.#channel = channel;
     this.#onError = onError;
     // The subscriber must wait out outages (its SUBSCRIBE is replayed on reconnect), whatever fail-fast
@@ -30,6 +45,9 @@ export class EventChannel {
     });
     this.#connection.on('message', (channel: string, message: string) => {
       if (channel === this.#channel) this.#deliver(message);
+    });
+    this.#connection.on('pmessage', (pattern: string, _channel: string, key: string) => {
+      if (pattern === EXPIRED_KEYEVENTS) this.#onKeyExpired?.(key);
     });
     this.#subscribed = this.#subscribe();
   }
@@ -60,6 +78,7 @@ export class EventChannel {
     for (let delay = 50; !this.#closed; delay = Math.min(delay * 2, 2000)) {
       try {
         await this.#connection.subscribe(this.#channel);
+        if (this.#onKeyExpired) await this.#connection.psubscribe(EXPIRED_KEYEVENTS);
         return;
       } catch (error) {
         if (this.#closed) return;

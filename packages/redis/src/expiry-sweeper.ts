@@ -26,6 +26,7 @@ export class ExpirySweeper {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | null = null;
   #stopped = false;
+  readonly #soon = new Set<number>();
 
   constructor(options: ExpirySweeperOptions) {
     this.#options = options;
@@ -55,6 +56,19 @@ export class ExpirySweeper {
     return reported;
   }
 
+  /**
+   * Sweeps one bucket right away (a keyspace notification said one of its keys expired). Bypasses the
+   * lock: the lock only saves work, and reporting stays exactly-once without it.
+   */
+  sweepSoon(bucket: number): void {
+    if (this.#stopped || this.#soon.has(bucket)) return;
+    this.#soon.add(bucket);
+    setTimeout(() => {
+      this.#soon.delete(bucket);
+      this.#sweepBucket(bucket, 0).catch((error: unknown) => this.#options.onError(error));
+    }, 10).unref();
+  }
+
   #schedule(delay: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
@@ -70,12 +84,15 @@ export class ExpirySweeper {
     this.#timer.unref();
   }
 
-  async #sweepBucket(bucket: number): Promise<number> {
-    const { client, guard, layout, batchSize, channel, intervalMs } = this.#options;
+  // The default lock is shorter than the interval: another instance skips this bucket for half an
+  // interval, and our own next pass always finds it free again.
+  async #sweepBucket(
+    bucket: number,
+    lock = Math.max(1, Math.floor(this.#options.intervalMs / 2)),
+  ): Promise<number> {
+    const { client, guard, layout, batchSize, channel } = this.#options;
     let reported = 0;
-    // A lock shorter than the interval: another instance skips this bucket for half an interval, and our
-    // own next pass always finds it free again.
-    let lockMs = Math.max(1, Math.floor(intervalMs / 2));
+    let lockMs = lock;
     for (;;) {
       const reply = (await guard.run('sweep', () =>
         SWEEP.run(

@@ -61,6 +61,14 @@ export class KeyLayout {
     return [this.sessionKeyPrefix(bucket) + id, this.expiries(bucket), this.owners(bucket)];
   }
 
+  /** The bucket of a session key of this layout, or null for any other key. */
+  bucketOfSessionKey(key: string): number | null {
+    if (!key.startsWith(this.prefix)) return null;
+    const match = /^\{b(\d+)\}:s:/.exec(key.slice(this.prefix.length));
+    const bucket = match ? Number(match[1]) : Number.NaN;
+    return bucket < this.buckets ? bucket : null;
+  }
+
   /** Set of session ids of one principal. The principal is kept verbatim: exact, never a pattern. */
   principalIndex(principal: string): string {
     return `${this.prefix}p:${principal}`;

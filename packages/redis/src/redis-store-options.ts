@@ -32,6 +32,13 @@ export interface RedisStoreOptions {
   /** Expired sessions handled per bucket per script call (>= 1). Default 500. */
   sweepBatchSize?: number;
   /**
+   * Redis keyspace notifications for expired keys, used only to sweep sooner after an expiry (the
+   * sweeper works without them). 'off' (default); 'listen': use them if the server has them enabled
+   * (notify-keyspace-events containing E and x, or A); 'configure': also try to enable them with
+   * CONFIG SET on every master at startup (needs CONFIG rights; failures are reported, not fatal).
+   */
+  keyspaceNotifications?: 'off' | 'listen' | 'configure';
+  /**
    * Errors of background work (sweeper, subscriber connection). Request-path errors are thrown to the
    * caller instead. Default: console.warn, at most once a minute.
    */
@@ -47,6 +54,7 @@ export interface ResolvedRedisStoreOptions {
   sweeper: boolean;
   sweepIntervalMs: number;
   sweepBatchSize: number;
+  keyspaceNotifications: 'off' | 'listen' | 'configure';
   onBackgroundError: ((error: unknown) => void) | null;
 }
 
@@ -70,6 +78,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     sweeper: options.sweeper ?? true,
     sweepIntervalMs: integer('sweepIntervalMs', options.sweepIntervalMs ?? 1000, 50, 3_600_000),
     sweepBatchSize: integer('sweepBatchSize', options.sweepBatchSize ?? 500, 1, 100_000),
+    keyspaceNotifications: keyspace(options.keyspaceNotifications ?? 'off'),
     onBackgroundError: options.onBackgroundError ?? null,
   };
 }
@@ -79,4 +88,9 @@ function integer(name: string, value: number, min: number, max: number): number 
     throw new SessionConfigError(`RedisStore \`${name}\` must be an integer from ${min} to ${max}`);
   }
   return value;
+}
+
+function keyspace(value: string): 'off' | 'listen' | 'configure' {
+  if (value === 'off' || value === 'listen' || value === 'configure') return value;
+  throw new SessionConfigError("RedisStore `keyspaceNotifications` must be 'off', 'listen' or 'configure'");
 }

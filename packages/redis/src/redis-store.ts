@@ -13,7 +13,7 @@ import { CommandGuard } from './command-guard.js';
 import { EventChannel } from './event-channel.js';
 import { ExpirySweeper } from './expiry-sweeper.js';
 import { KeyLayout } from './key-layout.js';
-import type { RedisClient } from './redis-client.js';
+import { isCluster, type RedisClient } from './redis-client.js';
 import {
   ABORT_MOVE,
   ADOPT,
@@ -49,6 +49,7 @@ export class RedisStore implements SessionStore {
   readonly #events: EventChannel | null;
   readonly #sweeper: ExpirySweeper | null;
   readonly #reportBackground: (error: unknown) => void;
+  readonly #keyspaceSetup: Promise<void>;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -67,8 +68,14 @@ export class RedisStore implements SessionStore {
     };
     // Subscribed from the start, not on first listener: Pub/Sub only delivers what is published after
     // SUBSCRIBE is acknowledged, and the first request may come right after startup.
+    const keyspace = resolved.events && resolved.sweeper && resolved.keyspaceNotifications !== 'off';
     this.#events = resolved.events
-      ? new EventChannel(this.#client, this.layout.channel, this.#reportBackground)
+      ? new EventChannel(
+          this.#client,
+          this.layout.channel,
+          this.#reportBackground,
+          keyspace ? (key) => this.#keyExpired(key) : null,
+        )
       : null;
     // Core checks that capabilities and methods agree: without events, hide the inherited subscribe().
     if (!resolved.events) (this as { subscribe?: unknown }).subscribe = undefined;
@@ -85,6 +92,10 @@ export class RedisStore implements SessionStore {
         })
       : null;
     this.#sweeper?.start();
+    this.#keyspaceSetup =
+      keyspace && resolved.keyspaceNotifications === 'configure'
+        ? this.#enableKeyspaceNotifications().catch(this.#reportBackground)
+        : Promise.resolve();
   }
 
   /**
@@ -93,10 +104,11 @@ export class RedisStore implements SessionStore {
    */
   async ready(timeoutMs = 10_000): Promise<void> {
     if (!this.#events) return;
+    const ready = Promise.all([this.#events.subscribed, this.#keyspaceSetup]);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
-        this.#events.subscribed,
+        ready,
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () =>
@@ -263,6 +275,40 @@ export class RedisStore implements SessionStore {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([this.#sweeper?.stop(), this.#events?.close()]);
+  }
+
+  #keyExpired(key: string): void {
+    const bucket = this.layout.bucketOfSessionKey(key);
+    if (bucket !== null) this.#sweeper?.sweepSoon(bucket);
+  }
+
+  /** Adds E (keyevent) and x (expired) to notify-keyspace-events on every master, keeping what is set. */
+  async #enableKeyspaceNotifications(): Promise<void> {
+    const client = this.#client;
+    if (client.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('Redis not ready: keyspace notifications not configured')),
+          10_000,
+        );
+        timer.unref();
+        client.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    const nodes = isCluster(client) ? client.nodes('master') : [client];
+    await Promise.all(
+      nodes.map(async (node) => {
+        const reply = (await node.config('GET', 'notify-keyspace-events')) as unknown as string[];
+        const current = reply[1] ?? '';
+        const wanted = current.includes('A') ? ['E'] : ['E', 'x'];
+        const missing = wanted.filter((flag) => !current.includes(flag));
+        if (missing.length > 0)
+          await node.config('SET', 'notify-keyspace-events', current + missing.join(''));
+      }),
+    );
   }
 
   async #index(principal: string, id: string, ttl: number): Promise<void> {

@@ -146,4 +146,31 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
     );
     expect(expired).toBe(true);
   });
+
+  it("keyspace notifications ('configure'): enabled on the server, and expiries are reported without waiting for a sweep", async () => {
+    const fast = new RedisStore({
+      client,
+      prefix: 'keyspace:',
+      keyspaceNotifications: 'configure',
+      sweepIntervalMs: 3_600_000, // the periodic sweep will not come in time: only notifications can
+      onBackgroundError: () => undefined,
+    });
+    try {
+      await fast.ready();
+      const flags = (await client.config('GET', 'notify-keyspace-events')) as unknown as string[];
+      expect(flags[1]).toMatch(/E/);
+      expect(flags[1]).toMatch(/x|A/);
+      const seen: string[] = [];
+      const off = fast.subscribe((e) => {
+        if (e.type === 'expired') seen.push(e.sessionId);
+      });
+      const quick = createSessionRepository({ store: fast, idleTimeoutMs: 200 });
+      const session = quick.createSession().set('a', 1);
+      await quick.save(session);
+      expect(await waitFor(() => seen.includes(session.id), 3000, 20)).toBe(true);
+      off();
+    } finally {
+      await fast.close();
+    }
+  });
 });
