@@ -23,7 +23,7 @@ if (available) {
 
   beforeAll(async () => {
     nodes = await startCluster(PORTS);
-    client = cluster({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+    client = cluster({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 0 } });
     inspector = cluster();
     await new Promise((resolve) => client!.once('ready', resolve));
   }, 60_000);

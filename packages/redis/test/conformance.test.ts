@@ -9,7 +9,7 @@ const available = (await reachable(REDIS_URL)) || unavailable(`Redis at ${REDIS_
 
 if (available) {
   // Fail-fast settings the README recommends: no offline queue, few retries.
-  const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
   const inspector = new Redis(REDIS_URL);
   let suite = 0;
   const layouts: RedisStore['layout'][] = [];

@@ -12,7 +12,7 @@ const describeRedis = available ? describe : describe.skip;
 describeRedis('RedisStore on standalone Redis', () => {
   const client = new Redis(REDIS_URL, {
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: 0,
     lazyConnect: true,
   });
   const raw = new Redis(REDIS_URL, { lazyConnect: true });
