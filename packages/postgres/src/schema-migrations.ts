@@ -71,7 +71,8 @@ export function schemaSql(options: { schema?: string; table?: string } = {}): st
     `-- @sess/postgres schema for ${n.sessions}, version ${LATEST_SCHEMA_VERSION}. Safe to run more than once.`,
     'BEGIN;',
     `${migrationLockSql(n)};`,
-    `CREATE SCHEMA IF NOT EXISTS ${n.quotedSchema};`,
+    // "public" exists already, and creating it needs a privilege application roles often lack.
+    ...(n.schema === 'public' ? [] : [`CREATE SCHEMA IF NOT EXISTS ${n.quotedSchema};`]),
     migrationsTableSql(n),
     ...steps,
     'COMMIT;',
