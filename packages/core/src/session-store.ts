@@ -64,13 +64,18 @@ export interface SessionTouch {
 
 export type SessionEventType = 'created' | 'deleted' | 'expired' | 'id-changed';
 
+/** A created, deleted or expired event. */
+interface LifecycleEvent<T extends 'created' | 'deleted' | 'expired'> {
+  readonly type: T;
+  readonly sessionId: string;
+  readonly principal?: string | null;
+}
+
 /** An event as a store reports it. `principal` is included when the store knows it. */
 export type StoreEvent =
-  | {
-      readonly type: 'created' | 'deleted' | 'expired';
-      readonly sessionId: string;
-      readonly principal?: string | null;
-    }
+  | LifecycleEvent<'created'>
+  | LifecycleEvent<'deleted'>
+  | LifecycleEvent<'expired'>
   | {
       readonly type: 'id-changed';
       readonly sessionId: string;

@@ -100,3 +100,16 @@ describe('SessionRepository', () => {
     expect(typeof (session as unknown as { then?: unknown }).then).toBe('undefined');
   });
 });
+
+describe('event types', () => {
+  it('narrow per event type', () => {
+    const repo = createSessionRepository({ store: new MapStore() });
+    const off = repo.on('expired', (event) => {
+      const id: string = event.sessionId; // compiles only if 'expired' narrows to a real event type
+      expect(id).toBeTypeOf('string');
+    });
+    const offChanged = repo.on('id-changed', (event) => expect(event.previousId).toBeTypeOf('string'));
+    off();
+    offChanged();
+  });
+});

@@ -75,7 +75,7 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
       await repo.deleteById(session.id);
       await repo.deleteById(repo.idGenerator.generate());
       expect(await h.store.delete(session.id)).toBe(false);
-      if (kit.inspect) expect(await kit.inspect.exists(session.id)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(session.id, h.store)).toBe(false);
     });
 
     it('creates only if absent: a create for an existing id fails with a CONFLICT error', async () => {
@@ -123,7 +123,7 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
       if (h.store.touch)
         expect(await h.store.touch({ id, now, lastAccessedAt: now, expiresAt: now + 60_000 })).toBe(false);
       expect(await repo.findById(id)).toBeNull();
-      if (kit.inspect) expect(await kit.inspect.exists(id)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(id, h.store)).toBe(false);
     });
 
     it('a request that loaded a session cannot bring it back after another request destroyed it', async () => {
@@ -138,7 +138,7 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
       late.access(h.clock.now());
       expect(await repo.save(late)).toBe(false);
       expect(await repo.findById(session.id)).toBeNull();
-      if (kit.inspect) expect(await kit.inspect.exists(session.id)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(session.id, h.store)).toBe(false);
     });
 
     it('saving an unchanged session writes nothing', async () => {

@@ -113,7 +113,7 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       const session = repo.createSession().set('a', 1);
       session.principal = 'corrupted';
       await repo.save(session);
-      await kit.corrupt(session.id);
+      await kit.corrupt(session.id, h.store);
       expect(await repo.findById(session.id)).toBeNull();
       expect(reports.length).toBeGreaterThanOrEqual(1);
       const fresh = repo.createSession().set('b', 2);

@@ -96,7 +96,11 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
       if (kit.inspect) {
         // Removed by the backend itself (TTL, sweeper) or by core on that read: either way, not kept.
         expect(
-          await waitFor(async () => !(await kit.inspect!.exists(session.id)), kit.expiryLatencyMs, 100),
+          await waitFor(
+            async () => !(await kit.inspect!.exists(session.id, h.store)),
+            kit.expiryLatencyMs,
+            100,
+          ),
         ).toBe(true);
       }
       expect(await repo.findById(session.id)).toBeNull();

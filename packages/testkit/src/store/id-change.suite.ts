@@ -18,7 +18,7 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
       loaded.set('after', true);
       await repo.save(loaded);
       expect(await repo.findById(oldId)).toBeNull();
-      if (kit.inspect) expect(await kit.inspect.exists(oldId)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(oldId, h.store)).toBe(false);
       const renamed = (await repo.findById(newId))!;
       expect(renamed.get('cart')).toEqual([1, 2]);
       expect(renamed.get('after')).toBe(true);

@@ -6,16 +6,17 @@ export interface StoreConformanceOptions {
   /**
    * Builds a store. Called once per suite with the clock that suite drives; the kit closes it after
    * the suite. Give each call its own namespace (key prefix, schema) or clear it, so suites don't see
-   * each other's sessions.
+   * each other's sessions. Resolve only once the store is fully ready, event delivery included
+   * (e.g. a pub/sub subscription acknowledged), since event tests start right after.
    */
   createStore(context: { clock: Clock }): SessionStore | Promise<SessionStore>;
   /** Reads the backend directly, to check what was really persisted (optional but recommended). */
   inspect?: {
-    /** Whether the backend still holds anything for this session id. */
-    exists(id: string): Promise<boolean>;
+    /** Whether the backend still holds anything for this session id. `store` is the suite's store. */
+    exists(id: string, store: SessionStore): Promise<boolean>;
   };
   /** Overwrites what the backend holds for `id` with data the store cannot read (optional). */
-  corrupt?(id: string): Promise<void>;
+  corrupt?(id: string, store: SessionStore): Promise<void>;
   /** Sessions the scale suite creates. Default 10 000. */
   scale?: number;
   /** How long the store may take to remove an expired session by itself, in ms. Default 4000. */
