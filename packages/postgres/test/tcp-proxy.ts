@@ -2,13 +2,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP forwarder in front of the real PostgreSQL, so a test can make "the database" go away (every
- * connection cut, new ones refused) and come back on the same address, without touching a server
- * other tests share.
+ * connection cut, new ones refused), or hang, and come back on the same address, without touching a
+ * server other tests share.
  */
 export class TcpProxy {
   readonly #targetHost: string;
   readonly #targetPort: number;
   readonly #sockets = new Set<Socket>();
+  readonly #pairs = new Set<[Socket, Socket]>();
+  #stalled = false;
   #server: Server | null = null;
   #port = 0;
 
@@ -33,8 +35,10 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.#pairs.add(pair);
+      client.on('close', () => this.#pairs.delete(pair));
+      if (!this.#stalled) this.#flow(pair);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -44,12 +48,32 @@ export class TcpProxy {
     this.#server = server;
   }
 
+  /** Connections stay open but nothing moves: a database that hangs. */
+  stall(): void {
+    this.#stalled = true;
+    for (const [client, upstream] of this.#pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+    }
+  }
+
+  resume(): void {
+    this.#stalled = false;
+    for (const pair of this.#pairs) this.#flow(pair);
+  }
+
+  #flow([client, upstream]: [Socket, Socket]): void {
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
   /** Cuts every connection and refuses new ones. */
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = null;
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#pairs.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
