@@ -19,7 +19,8 @@ const sessions = session({ repository, cookie: { name: 'sid' } });
 const app = express();
 app.use(sessions);
 
-app.get('/', (_req, res) => {
+app.get('/', (req, res) => {
+  const origin = `http://${req.get('host') ?? '127.0.0.1:3000'}`;
   res.type('html').send(`<!doctype html><title>@sess demo</title>
 <h1>@sess demo: Express + memory store</h1>
 <p>Every link below is a route of the example contract. Watch the <code>sid</code> cookie in your browser's dev tools.</p>
@@ -31,7 +32,7 @@ app.get('/', (_req, res) => {
   <li><a href="/sessions">/sessions</a>: all sessions of the logged-in user, found through the principal index (log in from two browsers)</li>
   <li><a href="/logout">/logout</a>: destroys the session and clears the cookie</li>
 </ul>
-<p>From a shell: <code>curl -c jar -b jar http://127.0.0.1:${port}/inc</code> (repeat it), then <code>curl -c jar -b jar 'http://127.0.0.1:${port}/login?user=alice'</code>.</p>`);
+<p>From a shell: <code>curl -c jar -b jar ${origin}/inc</code> (repeat it), then <code>curl -c jar -b jar '${origin}/login?user=alice'</code>.</p>`);
 });
 
 app.get('/login', async (req, res) => {
@@ -106,7 +107,9 @@ app.use(onError);
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const server = app.listen(port, host, () => {
-  console.log(`@sess demo (express + memory) listening on http://${host}:${port}`);
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`@sess demo (express + memory) listening on http://${host}:${actual}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

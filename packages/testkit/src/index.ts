@@ -2,6 +2,7 @@ export type { AdapterConformanceOptions, AdapterFixture } from './adapter/adapte
 export { type FixtureResponse, fixtureErrorResponse, fixtureRoute } from './adapter/fixture-routes.js';
 export { FixtureClient, type FixtureResponseSeen } from './adapter/http-client.js';
 export { defineAdapterConformance } from './adapter-conformance.js';
+export { defineExampleContract, type ExampleContractOptions } from './example/example-contract.js';
 export { type InstrumentedStore, instrumentStore } from './instrument-store.js';
 export { createManualClock, type ManualClock } from './manual-clock.js';
 export type { StoreConformanceOptions } from './store/options.js';
