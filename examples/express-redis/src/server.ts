@@ -1,0 +1,158 @@
+import type { AddressInfo } from 'node:net';
+import { createSessionRepository, maskSessionId } from '@sess/core';
+import { session } from '@sess/express';
+import { RedisStore } from '@sess/redis';
+import express, { type ErrorRequestHandler } from 'express';
+import { Redis } from 'ioredis';
+
+/** What this app keeps in a session; `sessions.of(req)` types attribute access with it. */
+interface AppSession {
+  count: number;
+  [attribute: string]: unknown;
+}
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The client options packages/redis/README.md recommends: fail fast instead of queueing while Redis is
+// down, never re-send a command after a reconnect, keep reconnecting (that is how the store recovers).
+const client = new Redis(redisUrl, {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  connectTimeout: 3000,
+  retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+});
+let lastRedisError = '';
+let started = false;
+client.on('error', (error: Error) => {
+  // Reconnection attempts repeat the same error: log it once per distinct message (after startup).
+  if (started && error.message !== lastRedisError) console.warn(`redis: ${error.message}`);
+  lastRedisError = error.message;
+});
+client.on('ready', () => {
+  lastRedisError = '';
+});
+
+// With enableOfflineQueue off, commands are refused until the client is ready: connect before serving,
+// and refuse to start (rather than hang) when Redis cannot be reached.
+try {
+  await client.connect();
+} catch (error) {
+  client.disconnect();
+  const reason = lastRedisError || (error instanceof Error ? error.message : String(error));
+  console.error(`Cannot reach Redis at ${redisUrl} (${reason}); start Redis or set REDIS_URL`);
+  process.exit(1);
+}
+started = true;
+
+const store = new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'example:sess:' });
+await store.ready(5000); // the event subscription is up before the first request
+const repository = createSessionRepository<AppSession>({
+  store,
+  idleTimeoutMs: 30 * 60_000, // 30 min without a request ends a session
+  absoluteTimeoutMs: 8 * 60 * 60_000, // and none lives longer than 8 h
+});
+const sessions = session({ repository, cookie: { name: 'sid' } });
+
+const app = express();
+app.use(sessions);
+
+app.get('/', (_req, res) => {
+  res.type('html').send(`<!doctype html><title>@sess example</title>
+<h1>@sess example: Express + Redis store</h1>
+<p>Sessions live in Redis at ${redisUrl.replace(/\/\/[^@/]*@/, '//')}. Routes:
+<a href="/inc">/inc</a>, <a href="/set?k=color&v=blue">/set?k=color&amp;v=blue</a>,
+<a href="/get?k=color">/get?k=color</a>, <a href="/login?user=alice">/login?user=alice</a>,
+<a href="/me">/me</a>, <a href="/sessions">/sessions</a>, <a href="/logout">/logout</a>.</p>`);
+});
+
+app.get('/login', async (req, res) => {
+  const user = String(req.query.user ?? '');
+  if (!user) {
+    res.status(400).send('user is required');
+    return;
+  }
+  const s = sessions.of(req);
+  await s.regenerate(); // new id against session fixation; data is kept
+  s.principal = user; // indexes the session under this user
+  res.send(`logged in as ${user}`);
+});
+
+app.get('/logout', async (req, res) => {
+  await req.session.destroy();
+  res.send('logged out');
+});
+
+app.get('/me', (req, res) => {
+  const user = req.session.principal;
+  if (user === null) res.status(401).json({ user: null });
+  else res.json({ user });
+});
+
+app.get('/inc', (req, res) => {
+  const s = sessions.of(req);
+  const count = (s.get('count') ?? 0) + 1;
+  s.set('count', count);
+  res.type('text').send(String(count));
+});
+
+app.get('/set', (req, res) => {
+  const key = String(req.query.k ?? '');
+  if (!key) {
+    res.status(400).send('k is required');
+    return;
+  }
+  req.session.set(key, String(req.query.v ?? ''));
+  res.send('ok');
+});
+
+app.get('/get', (req, res) => {
+  res.json(req.session.get(String(req.query.k ?? '')) ?? null);
+});
+
+app.get('/sessions', async (req, res) => {
+  const user = req.session.principal;
+  if (user === null) {
+    res.status(401).json({ error: 'log in first' });
+    return;
+  }
+  const found = await repository.findByPrincipal(user);
+  res.json(
+    [...found.values()].map((s) => ({
+      id: maskSessionId(s.id),
+      current: s.id === req.session.id,
+      createdAt: new Date(s.createdAt).toISOString(),
+      lastAccessedAt: new Date(s.lastAccessedAt).toISOString(),
+    })),
+  );
+});
+
+// Store failures (Redis down or slow) arrive here as typed errors with a stable `code`.
+const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNEXPECTED';
+  res.status(code === 'STORE_UNAVAILABLE' ? 503 : 500).json({ error: code });
+};
+app.use(onError);
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+const server = app.listen(port, host, () => {
+  const { port: bound } = server.address() as AddressInfo;
+  console.log(`@sess example (express + redis) listening on http://${host}:${bound}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close(() => {
+      // The repository (sweeper, subscriber) first, then the client it uses.
+      void repository
+        .close()
+        .then(() => client.quit())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    });
+    server.closeAllConnections();
+  });
+}
