@@ -139,7 +139,7 @@ export class SessionRepository<Data extends SessionData = SessionData> {
       if (encoded !== changes.encoded.get(name)) changes.set.add(name);
     }
     if (changes.persistedId === null) {
-      await this.#write(session, 'create', now);
+      await this.#create(session, now);
       if (this.eventSource === 'process')
         this.#events.emit({ type: 'created', sessionId: session.id, principal: session.principal });
       return true;
@@ -266,6 +266,20 @@ export class SessionRepository<Data extends SessionData = SessionData> {
     changes.timeoutChanged = false;
     changes.accessed = false;
     return true;
+  }
+
+  /** Create-if-absent. An id collision (never seen with 256-bit ids, but possible with a weak custom
+   * generator) gets a fresh id rather than an error: the session is still new, nobody holds its id. */
+  async #create(session: Session<Data>, now: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#write(session, 'create', now);
+        return;
+      } catch (error) {
+        if (!(error instanceof SessionError && error.code === 'CONFLICT') || attempt >= 3) throw error;
+        session.changeId();
+      }
+    }
   }
 
   async #touch(session: Session<Data>, now: number): Promise<boolean> {

@@ -113,3 +113,20 @@ describe('event types', () => {
     offChanged();
   });
 });
+
+describe('create-if-absent', () => {
+  it('a new session whose id is taken gets a fresh id instead of overwriting', async () => {
+    let n = 0;
+    const ids = ['A'.repeat(43), 'A'.repeat(43), 'B'.repeat(43)];
+    const idGenerator = { generate: () => ids[n++]!, isValid: (id: string) => id.length === 43 };
+    const store = new MapStore();
+    const repo = createSessionRepository({ store, idGenerator });
+    const first = repo.createSession().set('owner', 'first');
+    await repo.save(first);
+    const second = repo.createSession().set('owner', 'second');
+    expect(second.id).toBe(first.id);
+    await repo.save(second);
+    expect(second.id).toBe('B'.repeat(43));
+    expect((await repo.findById(first.id))?.get('owner')).toBe('first');
+  });
+});
