@@ -36,7 +36,6 @@ export class NotificationListener {
   #failures = 0;
   /** Bumped on every (re)connect and on stop, so callbacks of an abandoned connection do nothing. */
   #generation = 0;
-  #ready: Array<() => void> = [];
 
   constructor(options: NotificationListenerOptions) {
     this.#options = options;
@@ -50,22 +49,6 @@ export class NotificationListener {
   start(): void {
     if (this.#state !== 'stopped') return;
     this.#connect();
-  }
-
-  /** Resolves once LISTEN is in place (immediately if it is), or after `timeoutMs` regardless. */
-  whenListening(timeoutMs: number): Promise<boolean> {
-    if (this.#state === 'listening') return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.#ready = this.#ready.filter((fn) => fn !== done);
-        resolve(false);
-      }, timeoutMs);
-      this.#ready.push(done);
-    });
   }
 
   async stop(): Promise<void> {
@@ -115,9 +98,6 @@ export class NotificationListener {
         this.#state = 'listening';
         this.#failures = 0;
         this.#startHeartbeat(generation, client, fail);
-        const ready = this.#ready;
-        this.#ready = [];
-        for (const fn of ready) fn();
       })
       .catch(fail);
   }
