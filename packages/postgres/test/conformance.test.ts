@@ -1,3 +1,4 @@
+import type { SessionStore } from '@sess/core';
 import { defineStoreConformance } from '@sess/testkit';
 import { PostgresStore, type PostgresStoreOptions } from '../src/index.js';
 import { databaseReachable, skipUnreachable, useTestDatabase } from './database.js';
@@ -7,9 +8,10 @@ if (await databaseReachable()) {
 
   /** The whole kit against the real server; every suite gets its own table in this file's schema. */
   const conformance = (name: string, options: Partial<PostgresStoreOptions>, scale?: number) => {
-    // The store the kit created last: its hooks run inside that store's suite.
-    let current: PostgresStore | undefined;
-    const table = () => `"${db.schema}"."${current!.table}"`;
+    const table = (store: SessionStore) => {
+      const { schema, table } = store as PostgresStore;
+      return `"${schema}"."${table}"`;
+    };
     defineStoreConformance({
       name,
       createStore: async ({ clock }) => {
@@ -22,15 +24,14 @@ if (await databaseReachable()) {
           ...options,
         });
         await store.migrate();
-        current = store;
         return store;
       },
       inspect: {
-        exists: async (id) =>
-          (await db.pool.query(`SELECT 1 FROM ${table()} WHERE id = $1`, [id])).rowCount === 1,
+        exists: async (id, store) =>
+          (await db.pool.query(`SELECT 1 FROM ${table(store)} WHERE id = $1`, [id])).rowCount === 1,
       },
-      corrupt: async (id) => {
-        await db.pool.query(`UPDATE ${table()} SET attributes = '{"a": 5}' WHERE id = $1`, [id]);
+      corrupt: async (id, store) => {
+        await db.pool.query(`UPDATE ${table(store)} SET attributes = '{"a": 5}' WHERE id = $1`, [id]);
       },
       ...(scale === undefined ? {} : { scale }),
       expiryLatencyMs: 2000,
