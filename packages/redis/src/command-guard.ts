@@ -1,5 +1,6 @@
 import { isSessionError, SessionDecodeError, StoreUnavailableError } from '@sess/core';
 import type { RedisClient } from './redis-client.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /** Connection states in which ioredis would only queue a command (or refuse it): fail at once instead. */
 const DOWN = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
@@ -13,10 +14,12 @@ const DOWN = new Set(['reconnecting', 'close', 'end', 'disconnecting']);
 export class CommandGuard {
   readonly #client: RedisClient;
   readonly #timeoutMs: number;
+  readonly #batcher: WriteBatcher;
 
-  constructor(client: RedisClient, timeoutMs: number) {
+  constructor(client: RedisClient, timeoutMs: number, batchWrites = false) {
     this.#client = client;
     this.#timeoutMs = timeoutMs;
+    this.#batcher = new WriteBatcher(client, batchWrites);
   }
 
   async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
@@ -40,6 +43,7 @@ export class CommandGuard {
         this.#timeoutMs,
       );
     });
+    this.#batcher.hold();
     try {
       return await Promise.race([command(), timeout]);
     } catch (error) {

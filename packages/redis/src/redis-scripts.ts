@@ -39,22 +39,26 @@ local function hdel_list(key, argv, from, last)
     redis.call('HDEL', key, unpack(args))
   end
 end
+-- The metadata the write scripts decide on, in one call (a missing hash gives all false; a key of
+-- another type raises WRONGTYPE): {expires, moving, principal, indexedUntil}.
+local function meta(key)
+  return redis.call('HMGET', key, 'm:expires', 'm:moving', 'm:principal', 'm:ixuntil')
+end
 -- Live: exists, is not being renamed, and is not expired at core's 'now'.
-local function live(key, now)
-  if redis.call('EXISTS', key) == 0 then return false end
-  if redis.call('HEXISTS', key, 'm:moving') == 1 then return false end
-  local expires = tonumber(redis.call('HGET', key, 'm:expires'))
-  return expires ~= nil and expires > now
+local function live(m, now)
+  local expires = tonumber(m[1])
+  return not m[2] and expires ~= nil and expires > now
 end
 local function publish(channel, event)
   if channel ~= '' then redis.call('PUBLISH', channel, cjson.encode(event)) end
 end
 -- The principal index has its own TTL. When the session is about to outlive it, give the index twice
 -- the session's TTL and tell the caller to extend it (at most about once per idle period per session).
-local function index_refresh(key, snow, ttl)
-  local principal = redis.call('HGET', key, 'm:principal')
+-- m: the session's meta() (principal and indexedUntil as they are after this script's own writes).
+local function index_refresh(key, m, snow, ttl)
+  local principal = m[3]
   if not principal then return {0, '', 0} end
-  local indexed_until = tonumber(redis.call('HGET', key, 'm:ixuntil')) or 0
+  local indexed_until = tonumber(m[4]) or 0
   if snow + ttl <= indexed_until then return {0, '', 0} end
   redis.call('HSET', key, 'm:ixuntil', num(snow + 2 * ttl))
   return {1, principal, 2 * ttl}
@@ -79,12 +83,14 @@ local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
 local kind, now, ttl, channel, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local mode, principal, index_ttl, pairs = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 local previous = false
+local m
 if kind == 'create' then
   if redis.call('EXISTS', key) == 1 then return {-1} end
-elseif not live(key, now) then
-  return {0}
+  m = {false, false, false, false}
 else
-  previous = redis.call('HGET', key, 'm:principal')
+  m = meta(key)
+  if not live(m, now) then return {0} end
+  previous = m[3]
 end
 local snow = server_now()
 hset_pairs(key, ARGV, 10, pairs)
@@ -99,7 +105,7 @@ end
 redis.call('PEXPIRE', key, num(ttl))
 redis.call('ZADD', expiries, num(snow + ttl), id)
 local refresh = {0, '', 0}
-if mode == '' then refresh = index_refresh(key, snow, ttl) end
+if mode == '' then refresh = index_refresh(key, m, snow, ttl) end
 if kind == 'create' then
   local p = cjson.null
   if mode == 'set' then p = principal end
@@ -120,12 +126,13 @@ export const TOUCH = script(
   `
 local key, expiries = KEYS[1], KEYS[2]
 local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-if not live(key, now) then return {0} end
+local m = meta(key)
+if not live(m, now) then return {0} end
 local snow = server_now()
 redis.call('HSET', key, 'm:accessed', ARGV[3], 'm:expires', ARGV[4])
 redis.call('PEXPIRE', key, num(ttl))
 redis.call('ZADD', expiries, num(snow + ttl), ARGV[5])
-local refresh = index_refresh(key, snow, ttl)
+local refresh = index_refresh(key, m, snow, ttl)
 return {1, refresh[1], refresh[2], refresh[3]}
 `,
 );
@@ -163,7 +170,7 @@ export const BEGIN_MOVE = script(
   `
 local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
 local now, id = tonumber(ARGV[1]), ARGV[3]
-if not live(key, now) then return {0} end
+if not live(meta(key), now) then return {0} end
 local pttl = redis.call('PTTL', key)
 if pttl < 1 then pttl = math.max(1, tonumber(redis.call('HGET', key, 'm:expires')) - now) end
 redis.call('HSET', key, 'm:moving', ARGV[2])

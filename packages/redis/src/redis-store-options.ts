@@ -18,6 +18,13 @@ export interface RedisStoreOptions {
   /** Every operation settles within this many ms or rejects with StoreUnavailableError. Default 2000. */
   commandTimeoutMs?: number;
   /**
+   * Send the commands this store issues within one event-loop iteration in one socket write (the
+   * store corks the client's socket until `setImmediate`), instead of one write system call per
+   * command. Standalone and Sentinel clients only; skipped when the client has `enableAutoPipelining`.
+   * Default true.
+   */
+  batchWrites?: boolean;
+  /**
    * Publish and deliver created / deleted / expired / id-changed events across processes (declares the
    * `events` capability). Opens one extra subscriber connection per store. Default true.
    */
@@ -50,6 +57,7 @@ export interface ResolvedRedisStoreOptions {
   prefix: string;
   buckets: number;
   commandTimeoutMs: number;
+  batchWrites: boolean;
   events: boolean;
   sweeper: boolean;
   sweepIntervalMs: number;
@@ -74,6 +82,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     prefix,
     buckets: integer('buckets', options.buckets ?? 64, 1, 16384),
     commandTimeoutMs: integer('commandTimeoutMs', options.commandTimeoutMs ?? 2000, 1, 600_000),
+    batchWrites: options.batchWrites ?? true,
     events: options.events ?? true,
     sweeper: options.sweeper ?? true,
     sweepIntervalMs: integer('sweepIntervalMs', options.sweepIntervalMs ?? 1000, 50, 3_600_000),

@@ -56,7 +56,7 @@ export class RedisStore implements SessionStore {
     const resolved = resolveRedisStoreOptions(options);
     this.#client = resolved.client;
     this.layout = new KeyLayout(resolved.prefix, resolved.buckets);
-    this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs);
+    this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs, resolved.batchWrites);
     this.#channel = resolved.events ? this.layout.channel : '';
     this.#reportBackground = backgroundReporter(resolved);
     this.capabilities = {

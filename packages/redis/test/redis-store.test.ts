@@ -293,6 +293,55 @@ describeRedis('RedisStore on standalone Redis', () => {
     off();
   });
 
+  it('batchWrites: commands sent in one event-loop iteration leave in one socket write', async () => {
+    const store = newStore({ events: false, sweeper: false });
+    await store.save(write('bw1', { set: new Map([['x', '1']]) }));
+    await store.save(write('bw2', { set: new Map([['x', '2']]) }));
+    const stream = client.stream;
+    const writes: number[] = [];
+    const writev = stream._writev?.bind(stream);
+    const writeOne = stream._write.bind(stream);
+    stream._write = (chunk, encoding, callback) => {
+      writes.push(1);
+      writeOne(chunk, encoding, callback);
+    };
+    stream._writev = (chunks, callback) => {
+      writes.push(chunks.length);
+      writev!(chunks, callback);
+    };
+    try {
+      const loads = Promise.all([store.load('bw1'), store.load('bw2'), store.load('bw-missing')]);
+      expect(stream.writableCorked).toBe(1); // held until the end of this iteration
+      const [one, two, missing] = await loads;
+      expect([one?.attributes.get('x'), two?.attributes.get('x'), missing]).toEqual(['1', '2', null]);
+      expect(writes).toEqual([3]);
+      expect(stream.writableCorked).toBe(0);
+
+      const unbatched = newStore({ events: false, sweeper: false, batchWrites: false });
+      writes.length = 0;
+      await Promise.all([unbatched.load('bw1'), unbatched.load('bw2')]);
+      expect(writes).toEqual([1, 1]);
+    } finally {
+      stream._write = writeOne;
+      if (writev) stream._writev = writev;
+    }
+    await store.close();
+  });
+
+  it('batchWrites leaves a client with enableAutoPipelining alone', async () => {
+    const piped = new Redis(REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 0 });
+    try {
+      await new Promise((resolve) => piped.once('ready', resolve));
+      const store = new RedisStore({ client: piped, prefix: `${run}${++n}:`, events: false, sweeper: false });
+      const load = store.load('nothing');
+      expect(piped.stream.writableCorked).toBe(0);
+      expect(await load).toBeNull();
+      await store.close();
+    } finally {
+      piped.disconnect();
+    }
+  });
+
   it('never closes the user client; close() is idempotent; options are validated', async () => {
     const store = newStore();
     await store.close();

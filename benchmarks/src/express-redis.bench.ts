@@ -1,0 +1,189 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { compare, type Variant, type Workload } from './lib/compare.js';
+import { renderSection, writeSection } from './lib/report.js';
+
+/**
+ * @sess/express + @sess/redis (ioredis) against express-session + connect-redis (node-redis), same
+ * workload, same run, same Redis. By default the bench starts its own redis-server on a free loopback
+ * port, so nothing else (other test runs on a shared Redis) skews throughput or the command counts;
+ * BENCH_REDIS_URL uses an existing Redis instead (a private one: commands are counted server-wide).
+ * Usage: pnpm --filter @sess/benchmarks bench:express-redis   (QUICK=1 for a smoke run)
+ */
+const quick = process.env.QUICK === '1';
+/** Sequential requests on one session whose Redis commands are counted. */
+const MEASURED_REQUESTS = 50;
+const NOTES = `"Redis commands / request" is counted with MONITOR over ${MEASURED_REQUESTS} sequential requests on
+one session (run once per variant, after warm-up): the top-level commands naming the session are the
+request's round trips to Redis; "inside Lua" counts the commands our scripts run server-side within
+those round trips. Background commands not tied to a request (our expiry sweeper: one script call per
+bucket per second) are not included. Each server process has one Redis connection on the request path;
+Redis is a private redis-server the bench starts on loopback.`;
+
+const redis = process.env.BENCH_REDIS_URL
+  ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
+  : await startPrivateRedis();
+
+try {
+  const variants = (path: string): Variant[] => [
+    {
+      label: '@sess/express + @sess/redis (ioredis)',
+      server: 'express-sess-redis.ts',
+      cookieName: 'sid',
+      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess:' },
+      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
+    },
+    {
+      label: '@sess/express + @sess/redis (ioredis, enableAutoPipelining)',
+      server: 'express-sess-redis.ts',
+      cookieName: 'sid',
+      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess-ap:', AUTO_PIPELINING: '1' },
+      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
+    },
+    {
+      label: 'express-session + connect-redis 9 (node-redis) (anchor)',
+      server: 'express-session-redis.ts',
+      cookieName: 'sid',
+      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:cr:' },
+      // express-session signs its cookie: "s:<id>.<signature>", URL-encoded.
+      measureOpsPerRequest: (url, cookie) =>
+        countCommands(redis.url, url, path, cookie, (c) => c.replace(/^s:/, '').replace(/\.[^.]*$/, '')),
+    },
+  ];
+
+  const sections: string[] = [];
+  for (const path of ['/inc', '/read']) {
+    const workload: Workload = {
+      path,
+      createPath: '/inc',
+      connections: 50,
+      durationSeconds: quick ? 2 : 8,
+      warmupSeconds: quick ? 1 : 2,
+      repetitions: quick ? 1 : 5,
+    };
+    console.log(`workload GET ${path}`);
+    const results = await compare(variants(path), workload);
+    sections.push(
+      renderSection(
+        path === '/inc'
+          ? 'Express + Redis: read, increment, save (GET /inc)'
+          : 'Express + Redis: read only (GET /read)',
+        'pnpm --filter @sess/benchmarks bench:express-redis',
+        workload,
+        results,
+        NOTES,
+      ),
+    );
+  }
+  if (!quick) writeSection('express-redis', sections.join('\n\n'));
+  else console.log(sections.join('\n\n'));
+} finally {
+  await redis.stop();
+}
+
+/**
+ * Redis commands one request costs, counted with MONITOR over MEASURED_REQUESTS sequential requests on
+ * one session. Top-level commands that name the session's id are the request's round trips (each is
+ * awaited before the next here); commands a Lua script runs are attributed to the script call they
+ * follow (MONITOR lists a script's own commands right after it). Background work that does not name
+ * the session (the expiry sweeper, pings) is left out and reported separately.
+ */
+async function countCommands(
+  redisUrl: string,
+  serverUrl: string,
+  path: string,
+  cookie: string,
+  idOf: (cookieValue: string) => string,
+): Promise<string> {
+  const id = idOf(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)));
+  const admin = new Redis(redisUrl);
+  const monitor = await admin.monitor();
+  const byCommand = new Map<string, number>();
+  let roundTrips = 0;
+  let inScripts = 0;
+  let background = 0;
+  let inRequestScript = false;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') {
+      if (inRequestScript) inScripts++;
+      return;
+    }
+    const mine = args.some((arg) => arg.includes(id));
+    inRequestScript = mine && /^eval/i.test(args[0] ?? '');
+    if (!mine) {
+      background++;
+      return;
+    }
+    roundTrips++;
+    const name = (args[0] ?? '?').toLowerCase();
+    byCommand.set(name, (byCommand.get(name) ?? 0) + 1);
+  });
+  // Let MONITOR settle, then run the requests one at a time.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  for (let i = 0; i < MEASURED_REQUESTS; i++) {
+    const response = await fetch(serverUrl + path, { headers: { cookie } });
+    await response.text();
+    if (!response.ok) throw new Error(`GET ${path} answered ${response.status} while counting commands`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  monitor.disconnect();
+  admin.disconnect();
+  const per = (n: number) => Number((n / MEASURED_REQUESTS).toFixed(2));
+  const detail = [...byCommand].map(([name, n]) => `${name} ${per(n)}`).join(', ');
+  const lua = inScripts > 0 ? `; +${per(inScripts)} inside Lua` : '';
+  console.log(`    ${path}: ${per(roundTrips)} round trips (${detail})${lua}; background ${background} cmds`);
+  return `${per(roundTrips)} (${detail}${lua})`;
+}
+
+async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sess-bench-redis-'));
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  probe.on('error', () => undefined);
+  let info = '';
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited`);
+    try {
+      await probe.connect();
+      info = await probe.info('server');
+      break;
+    } catch {
+      probe.disconnect();
+      if (i >= 100) throw new Error(`redis-server on port ${port} did not answer within 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  probe.disconnect();
+  const version = /redis_version:(\S+)/.exec(info);
+  console.log(`private redis-server ${version?.[1] ?? ''} on ${url}`);
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

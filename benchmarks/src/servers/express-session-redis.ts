@@ -1,0 +1,31 @@
+import { RedisStore } from 'connect-redis';
+import express from 'express';
+import session from 'express-session';
+import { createClient } from 'redis';
+import { announce } from './listen.js';
+
+// The anchor: express-session + connect-redis 9 on node-redis 5 (connect-redis no longer supports
+// ioredis), configured like @sess's defaults (no session until written, no rewrite of unchanged ones).
+const client = createClient({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+client.on('error', (error: Error) => console.error(`redis: ${error.message}`));
+await client.connect();
+
+const app = express();
+app.use(
+  session({
+    store: new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'bench:cr:' }),
+    secret: 'benchmark-secret-benchmark-secret',
+    resave: false,
+    saveUninitialized: false,
+    name: 'sid',
+  }),
+);
+app.get('/inc', (req, res) => {
+  const data = req.session as unknown as { count?: number };
+  data.count = (data.count ?? 0) + 1;
+  res.send(String(data.count));
+});
+app.get('/read', (req, res) => {
+  res.send(String((req.session as unknown as { count?: number }).count ?? 0));
+});
+announce(app.listen(Number(process.env.PORT ?? 0), '127.0.0.1'));
