@@ -1,0 +1,114 @@
+import { createSessionRepository, isSessionError, maskSessionId } from '@sess/core';
+import { session } from '@sess/fastify';
+import { MemoryStore } from '@sess/memory';
+import Fastify from 'fastify';
+
+/** What this app keeps in a session; `sessions.of(request)` types attribute access with it. */
+interface AppSession {
+  count: number;
+  [attribute: string]: unknown;
+}
+
+const repository = createSessionRepository<AppSession>({
+  store: new MemoryStore(),
+  idleTimeoutMs: 30 * 60_000, // 30 min without a request ends a session
+  absoluteTimeoutMs: 8 * 60 * 60_000, // and none lives longer than 8 h
+});
+const sessions = session({ repository, cookie: { name: 'sid' } });
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+
+const app = Fastify();
+// fastify-plugin inside: registered at the root, every route of the app has request.session.
+await app.register(sessions);
+
+app.get('/', async (_request, reply) => {
+  reply.type('text/html');
+  return `<!doctype html><title>@sess demo</title>
+<h1>@sess demo: Fastify + memory store</h1>
+<ul>
+  <li><a href="/inc">/inc</a>: count visits in the session (the first write creates the session and sets the cookie)</li>
+  <li><a href="/set?k=color&v=blue">/set?k=color&amp;v=blue</a> then <a href="/get?k=color">/get?k=color</a></li>
+  <li><a href="/login?user=alice">/login?user=alice</a>: rotates the session id, sets the principal</li>
+  <li><a href="/me">/me</a>: who am I (401 when anonymous)</li>
+  <li><a href="/sessions">/sessions</a>: all sessions of the logged-in user, through the principal index</li>
+  <li><a href="/logout">/logout</a>: destroys the session and clears the cookie</li>
+</ul>
+<p>From a shell: <code>curl -c jar -b jar http://${host}:${port}/inc</code></p>`;
+});
+
+app.get<{ Querystring: { user?: string } }>('/login', async (request, reply) => {
+  const user = request.query.user;
+  if (!user) return reply.code(400).send('user is required');
+  const s = sessions.of(request);
+  await s.regenerate(); // new id against session fixation; data is kept
+  s.principal = user; // indexes the session under this user
+  return `logged in as ${user}`;
+});
+
+app.get('/logout', async (request) => {
+  await request.session.destroy();
+  return 'logged out';
+});
+
+app.get('/me', async (request, reply) => {
+  const user = request.session.principal;
+  if (user === null) return reply.code(401).send({ user: null });
+  return { user };
+});
+
+app.get('/inc', async (request, reply) => {
+  const s = sessions.of(request);
+  const count = (s.get('count') ?? 0) + 1;
+  s.set('count', count);
+  return reply.type('text/plain').send(String(count));
+});
+
+app.get<{ Querystring: { k?: string; v?: string } }>('/set', async (request, reply) => {
+  const { k, v = '' } = request.query;
+  if (!k) return reply.code(400).send('k is required');
+  request.session.set(k, v);
+  return 'ok';
+});
+
+app.get<{ Querystring: { k?: string } }>('/get', async (request, reply) => {
+  // reply.send with a string would go out as text: serialize so that null is JSON too
+  return reply
+    .type('application/json')
+    .send(JSON.stringify(request.session.get(request.query.k ?? '') ?? null));
+});
+
+app.get('/sessions', async (request, reply) => {
+  const user = request.session.principal;
+  if (user === null) return reply.code(401).send({ error: 'log in first' });
+  const found = await repository.findByPrincipal(user);
+  return [...found.values()].map((s) => ({
+    id: maskSessionId(s.id),
+    current: s.id === request.session.id,
+    createdAt: new Date(s.createdAt).toISOString(),
+    lastAccessedAt: new Date(s.lastAccessedAt).toISOString(),
+  }));
+});
+
+// Store failures and other session errors arrive here as typed errors with a stable `code`.
+app.setErrorHandler(async (error, request, reply) => {
+  if (isSessionError(error)) {
+    return reply.code(error.code === 'STORE_UNAVAILABLE' ? 503 : 500).send({ error: error.code });
+  }
+  request.log.error(error);
+  return reply.code(500).send({ error: 'UNEXPECTED' });
+});
+
+app.addHook('onClose', async () => {
+  await repository.close();
+});
+
+await app.listen({ port, host });
+console.log(`@sess demo (fastify + memory) listening on http://${host}:${port}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app.close().then(() => process.exit(0));
+  });
+}
