@@ -22,35 +22,44 @@ export class CommandGuard {
     this.#batcher = new WriteBatcher(client, batchWrites);
   }
 
-  async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+  run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     const status = this.#client.status;
     if (DOWN.has(status)) {
-      throw new StoreUnavailableError(
-        status === 'end'
-          ? `Redis ${operation} failed: the ioredis client was closed (quit/disconnect); the store cannot use it`
-          : `Redis ${operation} failed: the connection is ${status}; retry when Redis is back`,
+      return Promise.reject(
+        new StoreUnavailableError(
+          status === 'end'
+            ? `Redis ${operation} failed: the ioredis client was closed (quit/disconnect); the store cannot use it`
+            : `Redis ${operation} failed: the connection is ${status}; retry when Redis is back`,
+        ),
       );
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new StoreUnavailableError(
-              `Redis ${operation} did not answer within ${this.#timeoutMs} ms (commandTimeoutMs); Redis is down or overloaded`,
-            ),
-          ),
-        this.#timeoutMs,
-      );
-    });
     this.#batcher.hold();
-    try {
-      return await Promise.race([command(), timeout]);
-    } catch (error) {
-      throw translate(operation, error);
-    } finally {
-      clearTimeout(timer);
-    }
+    // One promise and one timer per operation (no Promise.race, no async wrapper): this is on the
+    // path of every request.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new StoreUnavailableError(
+            `Redis ${operation} did not answer within ${this.#timeoutMs} ms (commandTimeoutMs); Redis is down or overloaded`,
+          ),
+        );
+      }, this.#timeoutMs);
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        reject(translate(operation, error));
+      };
+      let pending: Promise<T>;
+      try {
+        pending = command();
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      pending.then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, fail);
+    });
   }
 }
 

@@ -6,6 +6,18 @@ interface CorkableStream {
 }
 
 /**
+ * Sockets corked now, shared by every store instance: stores on one client (several prefixes, tests)
+ * cork its socket once per iteration, not once each.
+ */
+const held = new WeakSet<CorkableStream>();
+
+function release(stream: CorkableStream): void {
+  held.delete(stream);
+  // Uncorking a socket that was closed or replaced meanwhile is harmless.
+  stream.uncork();
+}
+
+/**
  * Coalesces the socket writes of the commands the store sends within one event-loop iteration into
  * one `writev`, the way node-redis does it. ioredis writes every command with its own `write` system
  * call; on a busy server (many requests, each a load and a save) those calls are a large share of the
@@ -21,13 +33,6 @@ interface CorkableStream {
 export class WriteBatcher {
   readonly #client: RedisClient;
   readonly #enabled: boolean;
-  #held: CorkableStream | null = null;
-  readonly #release = () => {
-    const stream = this.#held;
-    this.#held = null;
-    // Uncorking a socket that was closed or replaced meanwhile is harmless.
-    stream?.uncork();
-  };
 
   constructor(client: RedisClient, enabled: boolean) {
     this.#client = client;
@@ -39,13 +44,11 @@ export class WriteBatcher {
 
   /** Call right before sending a command: holds the socket's writes until the end of this iteration. */
   hold(): void {
-    if (!this.#enabled || this.#held !== null) return;
-    const client = this.#client;
-    if (client.status !== 'ready') return;
-    const stream = (client as { stream?: Partial<CorkableStream> }).stream;
-    if (typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
+    if (!this.#enabled || this.#client.status !== 'ready') return;
+    const stream = (this.#client as { stream?: CorkableStream }).stream;
+    if (!stream || held.has(stream) || typeof stream.cork !== 'function') return;
     stream.cork();
-    this.#held = stream as CorkableStream;
-    setImmediate(this.#release);
+    held.add(stream);
+    setImmediate(release, stream);
   }
 }

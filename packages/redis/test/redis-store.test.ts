@@ -294,12 +294,18 @@ describeRedis('RedisStore on standalone Redis', () => {
   });
 
   it('batchWrites: commands sent in one event-loop iteration leave in one socket write', async () => {
-    const store = newStore({ events: false, sweeper: false });
+    // A client of its own, so that no other store's background work joins the batch.
+    const own = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    await new Promise((resolve) => own.once('ready', resolve));
+    const options = { client: own, events: false, sweeper: false } as const;
+    const store = new RedisStore({ ...options, prefix: `${run}${++n}:` });
+    const sibling = new RedisStore({ ...options, prefix: `${run}${++n}:` });
+    const unbatched = new RedisStore({ ...options, prefix: `${run}${++n}:`, batchWrites: false });
     await store.save(write('bw1', { set: new Map([['x', '1']]) }));
     await store.save(write('bw2', { set: new Map([['x', '2']]) }));
-    const stream = client.stream;
+    const stream = own.stream;
     const writes: number[] = [];
-    const writev = stream._writev?.bind(stream);
+    const writev = stream._writev!.bind(stream);
     const writeOne = stream._write.bind(stream);
     stream._write = (chunk, encoding, callback) => {
       writes.push(1);
@@ -307,25 +313,29 @@ describeRedis('RedisStore on standalone Redis', () => {
     };
     stream._writev = (chunks, callback) => {
       writes.push(chunks.length);
-      writev!(chunks, callback);
+      writev(chunks, callback);
     };
     try {
-      const loads = Promise.all([store.load('bw1'), store.load('bw2'), store.load('bw-missing')]);
-      expect(stream.writableCorked).toBe(1); // held until the end of this iteration
+      const loads = Promise.all([
+        store.load('bw1'),
+        store.load('bw2'),
+        sibling.load('bw-missing'), // another store on the same client joins the same batch
+      ]);
+      expect(stream.writableCorked).toBe(1); // held until the end of this iteration, once
       const [one, two, missing] = await loads;
       expect([one?.attributes.get('x'), two?.attributes.get('x'), missing]).toEqual(['1', '2', null]);
       expect(writes).toEqual([3]);
       expect(stream.writableCorked).toBe(0);
 
-      const unbatched = newStore({ events: false, sweeper: false, batchWrites: false });
       writes.length = 0;
       await Promise.all([unbatched.load('bw1'), unbatched.load('bw2')]);
       expect(writes).toEqual([1, 1]);
     } finally {
       stream._write = writeOne;
-      if (writev) stream._writev = writev;
+      stream._writev = writev;
+      await Promise.all([store.close(), sibling.close(), unbatched.close()]);
+      own.disconnect();
     }
-    await store.close();
   });
 
   it('batchWrites leaves a client with enableAutoPipelining alone', async () => {
