@@ -1,0 +1,19 @@
+import { createSessionRepository } from '@sess/core';
+import { session } from '@sess/koa';
+import { MemoryStore } from '@sess/memory';
+import Koa from 'koa';
+import { announce } from './listen.js';
+
+const app = new Koa();
+const repository = createSessionRepository({ store: new MemoryStore() });
+app.use(session({ repository }));
+app.use((ctx) => {
+  if (ctx.path === '/inc') {
+    const count = ((ctx.session.get('count') as number | undefined) ?? 0) + 1;
+    ctx.session.set('count', count);
+    ctx.body = String(count);
+  } else if (ctx.path === '/read') {
+    ctx.body = String(ctx.session.get('count') ?? 0);
+  }
+});
+announce(app.listen(Number(process.env.PORT ?? 0), '127.0.0.1'));
