@@ -11,7 +11,7 @@ import { fastifyPort } from './fastify-port.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's session (@sess/fastify). For typed attributes use `sessions.of<Data>(request)`. */
+    /** The request's session (@sess/fastify). For typed attributes use `sessions.of(request)`. */
     session: RequestSession<SessionData>;
   }
 }

@@ -9,7 +9,7 @@ import { koaPort } from './koa-port.js';
 
 declare module 'koa' {
   interface DefaultContext {
-    /** The request's session (@sess/koa). For typed attributes use `sessions.of<Data>(ctx)`. */
+    /** The request's session (@sess/koa). For typed attributes use `sessions.of(ctx)`. */
     session: RequestSession<SessionData>;
   }
 }
