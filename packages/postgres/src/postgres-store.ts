@@ -22,6 +22,7 @@ import { NotificationListener } from './notification-listener.js';
 import type { PostgresStoreOptions } from './postgres-store-options.js';
 import { type SessionStatements, sessionStatements } from './session-statements.js';
 import { MAX_IDENTIFIER_LENGTH } from './sql-identifier.js';
+import { StatementBatcher } from './statement-batcher.js';
 import { type TableNames, tableNames } from './table-names.js';
 import { withDeadline } from './with-deadline.js';
 
@@ -40,6 +41,23 @@ interface ChangedRow {
   id: string;
   principal: string | null;
 }
+/** One session's delta, as the update statements take it. */
+interface SessionUpdate {
+  id: string;
+  now: number;
+  lastAccessedAt: number;
+  maxInactiveMs: number;
+  expiresAt: number;
+  /** undefined: unchanged. */
+  principal: string | null | undefined;
+  /** Stored names of removed attributes, or null. */
+  removed: string[] | null;
+  /** The set attributes as a JSON object text, or null. */
+  set: string | null;
+}
+
+/** Most sessions one batched load or update statement carries. */
+const BATCH_LIMIT = 64;
 const CHANNEL_SHAPE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /**
@@ -73,6 +91,9 @@ export class PostgresStore implements SessionStore {
   readonly #onBackgroundError: NonNullable<PostgresStoreOptions['onBackgroundError']>;
   readonly #listeners = new Set<(event: StoreEvent) => void>();
   readonly #publisher: EventPublisher | null;
+  /** Loads and updates coalesced across concurrent requests (see statement-batcher.ts). */
+  readonly #loads: StatementBatcher<string, SessionRow | undefined>;
+  readonly #updates: StatementBatcher<SessionUpdate, boolean>;
   #listener: NotificationListener | null = null;
   #cleanupTimer: ReturnType<typeof setTimeout> | undefined;
   #cleanupRun: Promise<void> | undefined;
@@ -109,6 +130,24 @@ export class PostgresStore implements SessionStore {
       ? (options.createListenClient ?? poolClientFactory(this.#pool))
       : undefined;
     this.#sql = sessionStatements(this.#names);
+    // Each kind may use a third of the pool at once, so loads and updates leave room for the other
+    // and for everything else the application runs on its pool.
+    const poolSize = (this.#pool as { options?: { max?: number } }).options?.max ?? 10;
+    const concurrency = Math.max(1, Math.floor(poolSize / 3));
+    this.#loads = new StatementBatcher<string, SessionRow | undefined>({
+      run: (ids) => this.#loadRows(ids),
+      keyOf: (id) => id,
+      distinct: false,
+      concurrency,
+      maxBatch: BATCH_LIMIT,
+    });
+    this.#updates = new StatementBatcher<SessionUpdate, boolean>({
+      run: (updates) => this.#update(updates),
+      keyOf: (update) => update.id,
+      distinct: true,
+      concurrency,
+      maxBatch: BATCH_LIMIT,
+    });
     this.#publisher = this.#events
       ? new EventPublisher({
           origin: this.#origin,
@@ -135,8 +174,7 @@ export class PostgresStore implements SessionStore {
   }
 
   async load(id: string): Promise<SessionRecord | null> {
-    const result = await this.#query<SessionRow>('load', this.#sql.load, [id]);
-    const row = result.rows[0];
+    const row = await this.#batched(this.#loads.submit(id), 'load');
     return row ? toRecord(row) : null;
   }
 
@@ -149,21 +187,19 @@ export class PostgresStore implements SessionStore {
 
   async save(write: SessionWrite): Promise<boolean> {
     if (write.kind === 'create') return this.#create(write);
-    const values: unknown[] = [
-      write.id,
-      write.now,
-      write.lastAccessedAt,
-      write.maxInactiveMs,
-      write.expiresAt,
-    ];
-    const principal = write.principal !== undefined;
-    const set = write.set.size > 0;
-    const removed = write.removed.length > 0;
-    if (principal) values.push(write.principal);
-    if (removed) values.push(write.removed.map(storedName));
-    if (set) values.push(attributesJson(write.set));
-    const result = await this.#query('save', this.#sql.update(principal, set, removed), values);
-    return result.rowCount === 1;
+    return this.#batched(
+      this.#updates.submit({
+        id: write.id,
+        now: write.now,
+        lastAccessedAt: write.lastAccessedAt,
+        maxInactiveMs: write.maxInactiveMs,
+        expiresAt: write.expiresAt,
+        principal: write.principal,
+        removed: write.removed.length > 0 ? write.removed.map(storedName) : null,
+        set: write.set.size > 0 ? attributesJson(write.set) : null,
+      }),
+      'save',
+    );
   }
 
   async touch(touch: SessionTouch): Promise<boolean> {
@@ -229,6 +265,51 @@ export class PostgresStore implements SessionStore {
     await Promise.all([this.#cleanupRun, listener?.stop()]);
     // Events of the last operations still reach the other instances.
     await withDeadline(this.#publisher?.drain() ?? Promise.resolve(), this.#timeoutMs).catch(() => undefined);
+  }
+
+  /** A batched call, bounded by the deadline from the moment it was asked for (queueing included). */
+  #batched<T>(work: Promise<T>, operation: string): Promise<T> {
+    return withDeadline(work, this.#timeoutMs).catch((error: unknown) => {
+      throw toStoreError(error, operation);
+    });
+  }
+
+  /** Rows of these sessions, in the order of `ids` (undefined: no such session). One statement. */
+  async #loadRows(ids: string[]): Promise<(SessionRow | undefined)[]> {
+    if (ids.length === 1)
+      return (await this.#query<SessionRow>('load', this.#sql.load, ids)).rows.slice(0, 1);
+    const result = await this.#query<SessionRow>('load', this.#sql.loadMany, [[...new Set(ids)]]);
+    const byId = new Map<string, SessionRow>();
+    for (const row of result.rows) byId.set(row.id, row);
+    // Callers of one id share the row; each builds its own record from it.
+    return ids.map((id) => byId.get(id));
+  }
+
+  /** Applies these deltas (distinct sessions), each atomically, in one statement; true where applied. */
+  async #update(updates: SessionUpdate[]): Promise<boolean[]> {
+    if (updates.length === 1) {
+      const u = updates[0]!;
+      const values: unknown[] = [u.id, u.now, u.lastAccessedAt, u.maxInactiveMs, u.expiresAt];
+      if (u.principal !== undefined) values.push(u.principal);
+      if (u.removed) values.push(u.removed);
+      if (u.set !== null) values.push(u.set);
+      const text = this.#sql.update(u.principal !== undefined, u.set !== null, u.removed !== null);
+      const result = await this.#query('save', text, values);
+      return [result.rowCount === 1];
+    }
+    const result = await this.#query<{ id: string }>('save', this.#sql.updateMany, [
+      updates.map((u) => u.id),
+      updates.map((u) => u.now),
+      updates.map((u) => u.lastAccessedAt),
+      updates.map((u) => u.maxInactiveMs),
+      updates.map((u) => u.expiresAt),
+      updates.map((u) => u.principal !== undefined),
+      updates.map((u) => u.principal ?? null),
+      updates.map((u) => (u.removed ? JSON.stringify(u.removed) : null)),
+      updates.map((u) => u.set),
+    ]);
+    const applied = new Set(result.rows.map((row) => row.id));
+    return updates.map((u) => applied.has(u.id));
   }
 
   async #create(write: SessionWrite): Promise<boolean> {

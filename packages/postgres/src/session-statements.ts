@@ -8,10 +8,18 @@ import type { TableNames } from './table-names.js';
  */
 export interface SessionStatements {
   readonly load: string;
+  /** The same for several ids at once ($1 text[]). */
+  readonly loadMany: string;
   readonly findByPrincipal: string;
   readonly create: string;
   /** Variants by what the delta contains, so an unchanged attributes document is never rewritten. */
   update(principal: boolean, set: boolean, removed: boolean): string;
+  /**
+   * Several sessions' deltas in one statement, one array parameter per field ($1 ids, $2 now, $3 last
+   * access, $4 idle timeout, $5 expiry, $6 principal changed, $7 principal, $8 removed names as a
+   * jsonb array or null, $9 set document or null). The ids must be distinct. Returns the updated ids.
+   */
+  readonly updateMany: string;
   readonly touch: string;
   readonly delete: string;
   readonly changeId: string;
@@ -34,6 +42,7 @@ export function sessionStatements(names: TableNames): SessionStatements {
 
   return {
     load: `SELECT s.id, ${RECORD_COLUMNS('s')} FROM ${t} s WHERE s.id = $1`,
+    loadMany: `SELECT s.id, ${RECORD_COLUMNS('s')} FROM ${t} s WHERE s.id = ANY($1::text[])`,
     // Served by the partial principal index.
     findByPrincipal: `SELECT s.id, ${RECORD_COLUMNS('s')} FROM ${t} s WHERE s.principal = $1`,
     // Create-if-absent: a taken id inserts nothing (rowCount 0), never an error mid-transaction.
@@ -61,6 +70,23 @@ WHERE id = $1 AND expires_at > ${ts('$2')}`;
       }
       return text;
     },
+    // The rows are locked first, in id order, so two batches that share sessions lock them in the same
+    // order and cannot deadlock (every other statement locks at most one row, or skips locked ones).
+    // Then each row gets exactly the single-session update above, re-evaluated on its latest version.
+    updateMany: `WITH d AS MATERIALIZED (
+  SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::bool[], $7::text[], $8::jsonb[], $9::jsonb[])
+    AS d(id, now, last_accessed_at, max_inactive_ms, expires_at, principal_changed, principal, removed, set)
+), locked AS MATERIALIZED (
+  SELECT s.id FROM ${t} s WHERE s.id IN (SELECT d.id FROM d) ORDER BY s.id FOR UPDATE
+)
+UPDATE ${t} s SET last_accessed_at = ${ts('d.last_accessed_at')}, max_inactive_ms = round(d.max_inactive_ms)::bigint,
+  expires_at = ${ts('d.expires_at')},
+  principal = CASE WHEN d.principal_changed THEN d.principal ELSE s.principal END,
+  attributes = CASE WHEN d.removed IS NULL AND d.set IS NULL THEN s.attributes
+    ELSE (s.attributes - coalesce(ARRAY(SELECT jsonb_array_elements_text(d.removed)), '{}'::text[])) || coalesce(d.set, '{}'::jsonb) END
+FROM d JOIN locked ON locked.id = d.id
+WHERE s.id = d.id AND s.expires_at > ${ts('d.now')}
+RETURNING s.id`,
     // Only last access and expiry move; the attributes document is not rewritten.
     touch: `UPDATE ${t} SET last_accessed_at = ${ts('$3')}, expires_at = ${ts('$4')} WHERE id = $1 AND expires_at > ${ts('$2')}`,
     // Principals come back for the events.
