@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { compare, type Variant, type Workload } from './lib/compare.js';
+import { createSessions, runLoad } from './lib/load.js';
 import { renderSection, writeSection } from './lib/report.js';
+import { startServer } from './lib/server-process.js';
 
 /**
  * @sess/express + @sess/redis (ioredis) against express-session + connect-redis (node-redis), same
@@ -18,6 +20,9 @@ import { renderSection, writeSection } from './lib/report.js';
 const quick = process.env.QUICK === '1';
 /** Sequential requests on one session whose Redis commands are counted. */
 const MEASURED_REQUESTS = 50;
+/** Runs per variant and seconds per run of the CPU-per-request measurement (Linux only). */
+const CPU_REPETITIONS = quick ? 1 : 3;
+const CPU_SECONDS = quick ? 2 : 5;
 const NOTES = `"store ops / request" is Redis round trips per request, by command, counted with MONITOR over
 ${MEASURED_REQUESTS} sequential requests on one session (once per variant, after warm-up); "inside Lua"
 is what our scripts run server-side within those round trips. Commands not tied to a request (our expiry
@@ -27,7 +32,7 @@ event-loop iteration (\`batchWrites\`, like node-redis does); the second uses io
 \`enableAutoPipelining\` instead. Redis is a private redis-server the bench starts on loopback.`;
 
 const redis = process.env.BENCH_REDIS_URL
-  ? { url: process.env.BENCH_REDIS_URL, stop: async () => undefined }
+  ? { url: process.env.BENCH_REDIS_URL, pid: null, stop: async () => undefined }
   : await startPrivateRedis();
 
 try {
@@ -69,6 +74,10 @@ try {
     };
     console.log(`workload GET ${path}`);
     const results = await compare(variants(path), workload);
+    const cpu =
+      redis.pid === null || !existsSync('/proc/self/stat')
+        ? ''
+        : await cpuPerRequest(variants(path), workload, redis.pid);
     sections.push(
       renderSection(
         path === '/inc'
@@ -77,7 +86,7 @@ try {
         'pnpm --filter @sess/benchmarks bench:express-redis',
         workload,
         results,
-        path === '/read' ? NOTES : '',
+        [cpu, path === '/read' ? NOTES : ''].filter(Boolean).join('\n\n'),
       ),
     );
   }
@@ -145,7 +154,64 @@ async function countCommands(
   return `${per(roundTrips)} (${detail}${lua})`;
 }
 
-async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * CPU time per request of the server process and of redis-server (from /proc), alternating variants,
+ * median of CPU_REPETITIONS runs. Throughput on a shared, noisy machine swings with what else runs;
+ * CPU time per request swings far less, and it is what decides throughput once the server is busy.
+ */
+async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: number): Promise<string> {
+  const samples = new Map<string, { server: number[]; redis: number[] }>(
+    variants.map((v) => [v.label, { server: [], redis: [] }]),
+  );
+  for (let rep = 0; rep < CPU_REPETITIONS; rep++) {
+    for (const variant of variants) {
+      const server = await startServer(variant.server, variant.env);
+      try {
+        const cookies = await createSessions(server.url, workload.createPath, workload.connections, 'sid');
+        const load = { url: server.url, path: workload.path, connections: workload.connections, cookies };
+        await runLoad({ ...load, durationSeconds: 1 });
+        const before = [cpuMs(server.pid), cpuMs(redisPid)] as const;
+        const result = await runLoad({ ...load, durationSeconds: CPU_SECONDS });
+        const requests = result.requestsPerSecond * CPU_SECONDS;
+        const sample = samples.get(variant.label)!;
+        sample.server.push(((cpuMs(server.pid) - before[0]) * 1000) / requests);
+        sample.redis.push(((cpuMs(redisPid) - before[1]) * 1000) / requests);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const anchor = samples.get(variants[variants.length - 1]!.label)!;
+  const rows = variants.map((v) => {
+    const { server, redis } = samples.get(v.label)!;
+    const ratio = (median(anchor.server) / median(server)).toFixed(2);
+    return `| ${v.label} | ${median(server).toFixed(0)} | ${ratio}× | ${median(redis).toFixed(0)} | ${server.map((x) => x.toFixed(0)).join(', ')} |`;
+  });
+  const table = [
+    `CPU time per request (${CPU_REPETITIONS} alternating runs of ${CPU_SECONDS} s, medians; "anchor ÷ this" > 1 means less CPU than the anchor):`,
+    '',
+    '| variant | server CPU µs / request | anchor ÷ this | redis-server CPU µs / request | server µs per run |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  console.log(table);
+  return table;
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function startPrivateRedis(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sess-bench-redis-'));
   const child: ChildProcess = spawn(
@@ -174,6 +240,7 @@ async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void>
   console.log(`private redis-server ${version?.[1] ?? ''} on ${url}`);
   return {
     url,
+    pid: child.pid ?? null,
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

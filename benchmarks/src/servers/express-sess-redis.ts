@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { announce } from './listen.js';
 
 // Our stack: @sess/express + @sess/redis on a user-built ioredis client with the options the store's
-// README recommends. AUTO_PIPELINING=1 turns on ioredis' enableAutoPipelining.
+// README recommends. AUTO_PIPELINING=1 turns on ioredis' enableAutoPipelining; BATCH_WRITES=0 turns off
+// the store's own write batching.
 const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0,
@@ -16,7 +17,11 @@ await new Promise<void>((resolve, reject) => {
   client.once('ready', resolve);
   client.once('error', reject);
 });
-const store = new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'bench:sess:' });
+const store = new RedisStore({
+  client,
+  prefix: process.env.SESS_PREFIX ?? 'bench:sess:',
+  batchWrites: process.env.BATCH_WRITES !== '0',
+});
 await store.ready();
 const repository = createSessionRepository({ store });
 
