@@ -92,11 +92,11 @@ app.get('/sessions', async (request, reply) => {
 });
 
 // Store failures and other session errors arrive here as typed errors with a stable `code`.
-app.setErrorHandler(async (error, request, reply) => {
+app.setErrorHandler(async (error, _request, reply) => {
   if (isSessionError(error)) {
     return reply.code(error.code === 'STORE_UNAVAILABLE' ? 503 : 500).send({ error: error.code });
   }
-  request.log.error(error);
+  console.error(error);
   return reply.code(500).send({ error: 'UNEXPECTED' });
 });
 
