@@ -46,9 +46,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       {
         method: 'GET',
         path: options.path,
-        setupRequest(request, context: Record<string, unknown>) {
-          context.cookie ??= options.cookies[next++ % options.cookies.length];
-          return { ...request, headers: { ...request.headers, cookie: context.cookie as string } };
+        // autocannon keeps one context object per connection: pin one session (cookie) to each.
+        setupRequest(request, context) {
+          const perConnection = context as { cookie?: string };
+          perConnection.cookie ??= options.cookies[next++ % options.cookies.length]!;
+          return { ...request, headers: { ...request.headers, cookie: perConnection.cookie } };
         },
       },
     ],
