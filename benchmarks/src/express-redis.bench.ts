@@ -29,7 +29,8 @@ is what our scripts run server-side within those round trips. Commands not tied 
 sweeper: one script call per bucket per second) are left out. Both stacks use one Redis connection per
 server process. Our first row is the default store, which coalesces the socket writes of one
 event-loop iteration (\`batchWrites\`, like node-redis does); the second uses ioredis'
-\`enableAutoPipelining\` instead. Redis is a private redis-server the bench starts on loopback.`;
+\`enableAutoPipelining\` instead; the third sends each command with its own write (the store before
+\`batchWrites\`). Redis is a private redis-server the bench starts on loopback.`;
 
 const redis = process.env.BENCH_REDIS_URL
   ? { url: process.env.BENCH_REDIS_URL, pid: null, stop: async () => undefined }
@@ -49,6 +50,13 @@ try {
       server: 'express-sess-redis.ts',
       cookieName: 'sid',
       env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess-ap:', AUTO_PIPELINING: '1' },
+      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
+    },
+    {
+      label: '@sess/express + @sess/redis (ioredis, batchWrites: false)',
+      server: 'express-sess-redis.ts',
+      cookieName: 'sid',
+      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess-nb:', BATCH_WRITES: '0' },
       measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
     },
     {

@@ -35,7 +35,14 @@ client.on('ready', () => {
 // With enableOfflineQueue off, commands are refused until the client is ready: connect before serving,
 // and refuse to start (rather than hang) when Redis cannot be reached.
 try {
-  await client.connect();
+  // connectTimeout bounds the TCP connect; this also bounds a server that accepts but never answers.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.connect(),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+    }),
+  ]).finally(() => clearTimeout(timer));
 } catch (error) {
   client.disconnect();
   const reason = lastRedisError || (error instanceof Error ? error.message : String(error));
@@ -45,7 +52,13 @@ try {
 started = true;
 
 const store = new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'example:sess:' });
-await store.ready(5000); // the event subscription is up before the first request
+// The event subscription is up before the first request (or the app refuses to start, in one line).
+await store.ready(5000).catch((error: unknown) => {
+  console.error(
+    `Redis at ${redisUrl} is not usable: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
 const repository = createSessionRepository<AppSession>({
   store,
   idleTimeoutMs: 30 * 60_000, // 30 min without a request ends a session
