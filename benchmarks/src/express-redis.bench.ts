@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { compare, type Variant, type Workload } from './lib/compare.js';
 import { createSessions, runLoad } from './lib/load.js';
+import { cpuMs, median } from './lib/process-cpu.js';
 import { renderSection, writeSection } from './lib/report.js';
 import { startServer } from './lib/server-process.js';
 
@@ -204,19 +205,6 @@ async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: 
   ].join('\n');
   console.log(table);
   return table;
-}
-
-/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function startPrivateRedis(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { createSessions, type LoadResult, runLoad } from './load.js';
+import { cpuMs, median } from './process-cpu.js';
 import { startServer } from './server-process.js';
 
 export interface Variant {
@@ -30,14 +31,13 @@ export interface VariantSummary {
   runs: LoadResult[];
   medianRps: number;
   medianP99Ms: number;
+  /**
+   * Server CPU (user + system) per request, µs. On a shared 2-core machine the load generator competes
+   * with the server, so throughput swings with what else runs; CPU per request swings far less.
+   */
+  medianCpuUsPerRequest: number;
   opsPerRequest?: number | string;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Runs every variant `repetitions` times, alternating (A B A B ...) so machine noise hits all alike,
@@ -45,6 +45,7 @@ const median = (values: number[]) => {
  */
 export async function compare(variants: Variant[], workload: Workload): Promise<VariantSummary[]> {
   const runs = new Map<string, LoadResult[]>(variants.map((v) => [v.label, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v.label, []]));
   const ops = new Map<string, number | string>();
   for (let rep = 0; rep < workload.repetitions; rep++) {
     for (const variant of variants) {
@@ -67,6 +68,7 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
         }
         if (rep === 0 && variant.measureOpsPerRequest)
           ops.set(variant.label, await variant.measureOpsPerRequest(server.url, cookies[0]!));
+        const cpuBefore = cpuMs(server.pid);
         const result = await runLoad({
           url: server.url,
           path: workload.path,
@@ -74,6 +76,8 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
           durationSeconds: workload.durationSeconds,
           cookies,
         });
+        const requests = result.requestsPerSecond * workload.durationSeconds;
+        cpu.get(variant.label)!.push(((cpuMs(server.pid) - cpuBefore) * 1000) / requests);
         if (result.errors > 0 || result.non2xx > 0)
           throw new Error(`${variant.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
         runs.get(variant.label)!.push(result);
@@ -92,6 +96,7 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
       runs: results,
       medianRps: median(results.map((r) => r.requestsPerSecond)),
       medianP99Ms: median(results.map((r) => r.p99Ms)),
+      medianCpuUsPerRequest: median(cpu.get(variant.label)!),
       ...(ops.has(variant.label) ? { opsPerRequest: ops.get(variant.label)! } : {}),
     };
   });

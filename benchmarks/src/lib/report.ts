@@ -17,7 +17,8 @@ export function renderSection(
     const ratio = (s.medianRps / anchor.medianRps).toFixed(2);
     const runs = s.runs.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
     const ops = s.opsPerRequest === undefined ? '' : ` ${s.opsPerRequest} |`;
-    return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× |${ops} ${runs} |`;
+    const cpu = `${s.medianCpuUsPerRequest.toFixed(0)} (${(anchor.medianCpuUsPerRequest / s.medianCpuUsPerRequest).toFixed(2)}×)`;
+    return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× | ${cpu} |${ops} ${runs} |`;
   });
   const opsHeader = summaries.some((s) => s.opsPerRequest !== undefined) ? ' store ops / request |' : '';
   const opsRule = opsHeader ? '---|' : '';
@@ -29,8 +30,8 @@ export function renderSection(
       `${workload.connections} connections, ${workload.durationSeconds} s per run after ${workload.warmupSeconds} s warm-up, ` +
       `${workload.repetitions} alternating runs per variant, each server in its own process; medians reported.`,
     '',
-    `| variant | req/s (median) | p99 ms (median) | vs anchor |${opsHeader} req/s per run |`,
-    `|---|---|---|---|${opsRule}---|`,
+    `| variant | req/s (median) | p99 ms (median) | vs anchor | server CPU µs / request (anchor ÷ this) |${opsHeader} req/s per run |`,
+    `|---|---|---|---|---|${opsRule}---|`,
     ...rows,
     '',
     notes,
