@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { compare, type Variant, type Workload } from './lib/compare.js';
-import { renderSection, writeSection } from './lib/report.js';
+import type { Variant } from './lib/compare.js';
 import { startServer } from './lib/server-process.js';
+import { runStandardBenchmark } from './lib/standard-benchmark.js';
 
 /**
  * @sess/express + @sess/postgres against express-session + connect-pg-simple 10, same workload, same
@@ -10,7 +10,6 @@ import { startServer } from './lib/server-process.js';
  * servers use a pg.Pool of POOL_SIZE (default 10) connections.
  * Usage: pnpm --filter @sess/benchmarks bench:express-postgres   (QUICK=1 for a smoke run)
  */
-const quick = process.env.QUICK === '1';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POOL_SIZE = process.env.POOL_SIZE ?? '10';
 /** Sequential requests on one session whose statements are counted. */
@@ -76,32 +75,12 @@ try {
     },
   ];
 
-  const sections: string[] = [];
-  for (const path of ['/inc', '/read']) {
-    const workload: Workload = {
-      path,
-      createPath: '/inc',
-      connections: 50,
-      durationSeconds: quick ? 2 : 8,
-      warmupSeconds: quick ? 1 : 2,
-      repetitions: quick ? 1 : 5,
-    };
-    console.log(`workload GET ${path}`);
-    const results = await compare(variants(path), workload);
-    sections.push(
-      renderSection(
-        path === '/inc'
-          ? 'Express + PostgreSQL: read, increment, save (GET /inc)'
-          : 'Express + PostgreSQL: read only (GET /read)',
-        'pnpm --filter @sess/benchmarks bench:express-postgres',
-        workload,
-        results,
-        NOTES,
-      ),
-    );
-  }
-  if (!quick) writeSection('express-postgres', sections.join('\n\n'));
-  else console.log(sections.join('\n\n'));
+  await runStandardBenchmark({
+    key: 'express-postgres',
+    stack: 'Express + PostgreSQL',
+    variants,
+    notes: () => NOTES,
+  });
 } finally {
   for (const schema of Object.values(schemas)) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await admin.end();

@@ -5,11 +5,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { compare, type Variant, type Workload } from './lib/compare.js';
+import type { Variant, Workload } from './lib/compare.js';
 import { createSessions, runLoad } from './lib/load.js';
 import { cpuMs, median } from './lib/process-cpu.js';
-import { renderSection, writeSection } from './lib/report.js';
 import { startServer } from './lib/server-process.js';
+import { runStandardBenchmark } from './lib/standard-benchmark.js';
 
 /**
  * @sess/express + @sess/redis (ioredis) against express-session + connect-redis (node-redis), same
@@ -71,36 +71,19 @@ try {
     },
   ];
 
-  const sections: string[] = [];
-  for (const path of ['/inc', '/read']) {
-    const workload: Workload = {
-      path,
-      createPath: '/inc',
-      connections: 50,
-      durationSeconds: quick ? 2 : 8,
-      warmupSeconds: quick ? 1 : 2,
-      repetitions: quick ? 1 : 5,
-    };
-    console.log(`workload GET ${path}`);
-    const results = await compare(variants(path), workload);
-    const cpu =
-      redis.pid === null || !existsSync('/proc/self/stat')
-        ? ''
-        : await cpuPerRequest(variants(path), workload, redis.pid);
-    sections.push(
-      renderSection(
-        path === '/inc'
-          ? 'Express + Redis: read, increment, save (GET /inc)'
-          : 'Express + Redis: read only (GET /read)',
-        'pnpm --filter @sess/benchmarks bench:express-redis',
-        workload,
-        results,
-        [cpu, path === '/read' ? NOTES : ''].filter(Boolean).join('\n\n'),
-      ),
-    );
-  }
-  if (!quick) writeSection('express-redis', sections.join('\n\n'));
-  else console.log(sections.join('\n\n'));
+  await runStandardBenchmark({
+    key: 'express-redis',
+    stack: 'Express + Redis',
+    variants,
+    // CPU per request of the server and of redis-server (its pid is known only for the private server).
+    notes: async (route, workload) => {
+      const cpu =
+        redis.pid === null || !existsSync('/proc/self/stat')
+          ? ''
+          : await cpuPerRequest(variants(route), workload, redis.pid);
+      return [cpu, route === '/read' ? NOTES : ''].filter(Boolean).join('\n\n');
+    },
+  });
 } finally {
   await redis.stop();
 }
