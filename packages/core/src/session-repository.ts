@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { type AttributeCodec, jsonCodec } from './codec.js';
 import { SessionConfigError, SessionError, UnsupportedCapabilityError } from './errors.js';
-import { Session, type SessionData, type SessionEnvironment, TRACKING } from './session.js';
+import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING } from './session.js';
 import { SessionEventHub, type SessionEventListener } from './session-events.js';
 import { maskSessionId, randomIdGenerator, type SessionIdGenerator } from './session-id.js';
 import type { SessionEventType, SessionRecord, SessionStore, SessionWrite } from './session-store.js';
@@ -342,9 +342,9 @@ export class SessionRepository<Data extends SessionData = SessionData> {
   }
 }
 
+/** Core's own check, whatever the store wrote as `expiresAt` (a safety net for every store). */
 function isExpired(record: SessionRecord, now: number): boolean {
-  const idle = record.lastAccessedAt + record.maxInactiveMs;
-  const expiresAt = record.absoluteExpiresAt === null ? idle : Math.min(idle, record.absoluteExpiresAt);
+  const expiresAt = expiryOf(record.lastAccessedAt, record.maxInactiveMs, record.absoluteExpiresAt);
   return now >= expiresAt || now >= record.expiresAt;
 }
 

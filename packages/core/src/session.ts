@@ -33,6 +33,16 @@ export interface SessionChanges {
   accessed: boolean;
 }
 
+/** When a session expires: its idle deadline, or its absolute end of life if that comes first. */
+export function expiryOf(
+  lastAccessedAt: number,
+  maxInactiveMs: number,
+  absoluteExpiresAt: number | null,
+): number {
+  const idle = lastAccessedAt + maxInactiveMs;
+  return absoluteExpiresAt === null ? idle : Math.min(idle, absoluteExpiresAt);
+}
+
 /**
  * What saving this session would do: 'create' a new one (only when something was written to it),
  * 'update' a stored one (attributes, principal, timeout, id or last access moved), or nothing.
@@ -125,8 +135,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** When the session expires unless accessed again (epoch ms). */
   get expiresAt(): number {
-    const idle = this.#lastAccessedAt + this.#maxInactiveMs;
-    return this.#absoluteExpiresAt === null ? idle : Math.min(idle, this.#absoluteExpiresAt);
+    return expiryOf(this.#lastAccessedAt, this.#maxInactiveMs, this.#absoluteExpiresAt);
   }
 
   isExpired(now: number = this.#env.clock.now()): boolean {
