@@ -4,6 +4,7 @@ import { PostgresStore } from '@sess/postgres';
 import express from 'express';
 import pg from 'pg';
 import { announce } from './listen.js';
+import { exposeStatementCounts } from './statement-counter.js';
 
 // Our stack: @sess/express + @sess/postgres on a user-built pg.Pool, store defaults (prepared
 // statements, events over LISTEN/NOTIFY, cleanup timer). The bench gives it a fresh schema per run.
@@ -12,13 +13,13 @@ const pool = new pg.Pool({
   max: Number(process.env.POOL_SIZE ?? 10),
 });
 pool.on('error', (error) => console.error(`postgres: ${error.message}`));
-const counted = process.env.COUNT_STATEMENTS === '1' ? countStatements(pool) : undefined;
+const app = express();
+const resetStatementCount = exposeStatementCounts(app, pool);
 const store = new PostgresStore({ pool, schema: process.env.SESS_SCHEMA ?? 'sess_bench' });
 await store.migrate();
-counted?.clear(); // count request statements only
+resetStatementCount(); // count request statements only
 const repository = createSessionRepository({ store });
 
-const app = express();
 app.use(session({ repository }));
 app.get('/inc', (req, res) => {
   const count = ((req.session.get('count') as number | undefined) ?? 0) + 1;
@@ -28,34 +29,4 @@ app.get('/inc', (req, res) => {
 app.get('/read', (req, res) => {
   res.send(String(req.session.get('count') ?? 0));
 });
-// Only with COUNT_STATEMENTS=1 (a separate process from the timed runs): statements since last asked.
-if (counted) {
-  app.get('/__statements', (_req, res) => {
-    res.json(Object.fromEntries(counted));
-    counted.clear();
-  });
-}
 announce(app.listen(Number(process.env.PORT ?? 0), '127.0.0.1'));
-
-/**
- * Counts every statement sent through `pool.query` by its leading verb (SELECT, UPDATE, ...). Both
- * benchmark servers run all their SQL through pool.query, so this is the statements per request.
- */
-function countStatements(target: pg.Pool): Map<string, number> {
-  const counts = new Map<string, number>();
-  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
-  (target as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    const config = args[0];
-    const text = typeof config === 'string' ? config : String((config as { text?: string }).text ?? '');
-    // A statement with CTEs counts as the verb of its main part (WITH ... UPDATE is an UPDATE).
-    const verbs = text.toUpperCase().match(/\b(SELECT|INSERT|UPDATE|DELETE)\b/g) ?? ['?'];
-    const verb = text.includes('pg_notify')
-      ? 'NOTIFY'
-      : /^\s*WITH\b/i.test(text)
-        ? (verbs.findLast((v) => v !== 'SELECT') ?? 'SELECT')
-        : verbs[0]!;
-    counts.set(verb, (counts.get(verb) ?? 0) + 1);
-    return query(...args);
-  };
-  return counts;
-}
