@@ -223,3 +223,21 @@ describe('cookie options', () => {
     expect(resolveCookieOptions({ name: '__Host-sid', secure: true }).name).toBe('__Host-sid');
   });
 });
+
+describe('after a failed save', () => {
+  it('later saves in the same request neither write nor send an id', async () => {
+    const { manager, store } = setup();
+    const save = store.save.bind(store);
+    store.save = async () => {
+      throw new Error('down');
+    };
+    const { port, setCookie } = fakePort();
+    const session = await manager.load(port);
+    session.set('a', 1);
+    await expect(session.save()).rejects.toThrow('down');
+    store.save = save;
+    await session.save();
+    expect(store.records.size).toBe(0);
+    expect(setCookie()).toEqual([]);
+  });
+});

@@ -57,8 +57,6 @@ function install<Data extends SessionData>(app: FastifyInstance, manager: Sessio
       'request.session is already decorated: register @sess/fastify once per scope, and not together with @fastify/session',
     );
   }
-  // Requests whose session save failed: their error reply must not try to save (and fail) again.
-  const failed = new WeakSet<FastifyRequest>();
   app.decorateRequest('session', null as unknown as RequestSession);
   app.addHook('onRequest', async (request, reply) => {
     const handle = await manager.load(fastifyPort(request, reply));
@@ -67,13 +65,10 @@ function install<Data extends SessionData>(app: FastifyInstance, manager: Sessio
   app.addHook('onSend', async (request, _reply, payload) => {
     // null when loading failed (the error reply passes through here too) or outside this scope
     const handle = request.session as RequestSession | null;
-    if (handle === null || failed.has(request)) return payload;
-    try {
-      await handle.save();
-    } catch (error) {
-      failed.add(request);
-      throw error; // Fastify hands it to the error handler, which replies instead
-    }
+    if (handle === null) return payload;
+    // A failing save rejects: Fastify hands the error to the error handler, whose reply passes here
+    // again, where core's save() then does nothing.
+    await handle.save();
     return payload;
   });
 }

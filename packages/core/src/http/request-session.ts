@@ -127,8 +127,12 @@ export class RequestSession<Data extends SessionData = SessionData> {
   /**
    * Saves what changed and queues the id on the response. Adapters call it before the response is
    * sent; handlers may call it earlier (before a long stream, or a redirect they send themselves).
+   * After a failed save, later calls in the same request do nothing.
    */
   async save(): Promise<void> {
+    // A save that failed is not retried within the request: the error reply that follows (which
+    // adapters also pass through here) must neither hit the store again nor hand out an id.
+    if (this.#saveFailed) return;
     const session = this.#session;
     if (session) {
       const pending = pendingWrite(session);
