@@ -49,6 +49,19 @@ local function live(m, now)
   local expires = tonumber(m[1])
   return not m[2] and expires ~= nil and expires > now
 end
+-- Puts a session on the expiry schedule. A new session gets its expiry; an update or touch only ever
+-- moves the entry earlier, never later: sessions are extended on most requests, and moving their entry
+-- each time would cost a sorted-set reinsert per request. An entry that comes due while its session
+-- still lives is moved to the real expiry by the sweep, so events are never late, and the sweep looks at
+-- an active session at most about once per idle timeout. (ZSCORE + compare rather than ZADD LT, which
+-- needs Redis 6.2.)
+local function schedule(expiries, kind, score, id)
+  if kind ~= 'create' then
+    local current = tonumber(redis.call('ZSCORE', expiries, id))
+    if current and current <= score then return end
+  end
+  redis.call('ZADD', expiries, num(score), id)
+end
 local function publish(channel, event)
   if channel ~= '' then redis.call('PUBLISH', channel, cjson.encode(event)) end
 end
@@ -103,7 +116,7 @@ elseif mode == 'clear' then
   redis.call('HDEL', owners, id)
 end
 redis.call('PEXPIRE', key, num(ttl))
-redis.call('ZADD', expiries, num(snow + ttl), id)
+schedule(expiries, kind, snow + ttl, id)
 local refresh = {0, '', 0}
 if mode == '' then refresh = index_refresh(key, m, snow, ttl) end
 if kind == 'create' then
@@ -131,7 +144,7 @@ if not live(m, now) then return {0} end
 local snow = server_now()
 redis.call('HSET', key, 'm:accessed', ARGV[3], 'm:expires', ARGV[4])
 redis.call('PEXPIRE', key, num(ttl))
-redis.call('ZADD', expiries, num(snow + ttl), ARGV[5])
+schedule(expiries, 'update', snow + ttl, ARGV[5])
 local refresh = index_refresh(key, m, snow, ttl)
 return {1, refresh[1], refresh[2], refresh[3]}
 `,

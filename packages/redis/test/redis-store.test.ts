@@ -202,6 +202,39 @@ describeRedis('RedisStore on standalone Redis', () => {
     expect(await raw.sismember(store.layout.principalIndex('eve'), 'e1')).toBe(0);
   });
 
+  it('updates never move the schedule later; a due entry of a live session is moved, not reported', async () => {
+    const store = newStore();
+    const events: StoreEvent[] = [];
+    const off = store.subscribe((event) => events.push(event));
+    await store.ready();
+    const bucket = store.layout.bucketOf('x1');
+    const scheduled = () => raw.zscore(store.layout.expiries(bucket), 'x1').then(Number);
+    const t0 = Date.now();
+    await store.save(write('x1', { now: t0, maxInactiveMs: 400, expiresAt: t0 + 400 }));
+    const first = await scheduled();
+    // Used again and again: the session lives on, its schedule entry stays where the create put it.
+    const t1 = Date.now();
+    const extended = { kind: 'update' as const, principal: undefined, maxInactiveMs: 1200 };
+    await store.save(write('x1', { ...extended, now: t1, lastAccessedAt: t1, expiresAt: t1 + 1200 }));
+    await store.touch({ id: 'x1', now: t1, lastAccessedAt: t1, expiresAt: t1 + 1200 });
+    expect(await scheduled()).toBe(first);
+    // A shortened timeout does move it earlier.
+    await store.touch({ id: 'x1', now: t1, lastAccessedAt: t1, expiresAt: t1 + 300 });
+    expect(await scheduled()).toBeLessThan(first);
+    await store.touch({ id: 'x1', now: t1, lastAccessedAt: t1, expiresAt: t1 + 1200 });
+    // The entry comes due while the session lives: the sweep moves it to the real expiry, reports nothing.
+    expect(await waitFor(async () => (await scheduled()) > first, 2000, 25)).toBe(true);
+    expect(await raw.exists(store.layout.session('x1'))).toBe(1);
+    const expired = () => events.filter((e) => e.sessionId === 'x1' && e.type === 'expired');
+    expect(expired()).toEqual([]);
+    // And the real expiry is still reported, once.
+    expect(await waitFor(async () => expired().length > 0, 3000, 25)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(expired()).toHaveLength(1);
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(1200 - 50);
+    off();
+  });
+
   it('a rename in progress hides the old id from loads, updates and touches', async () => {
     const store = newStore();
     await store.save(write('m1', { set: new Map([['a', '1']]) }));
