@@ -51,39 +51,61 @@ export function session<Data extends SessionData = SessionData>(
   });
 }
 
+/** What the patched res.end / res.writeHead of one response need; kept on the response itself. */
+interface Commit {
+  handle: RequestSession<SessionData>;
+  next: NextFunction;
+  end: Response['end'];
+  writeHead: Response['writeHead'];
+  saving: boolean;
+}
+
+const COMMIT = Symbol('sess.commit');
+type CommittingResponse = Response & { [COMMIT]: Commit };
+
 /**
  * Holds `res.end` until the session is saved, so the store write and the Set-Cookie header happen
  * before the client sees the response. Headers written early (streaming) still get the cookie through
- * the writeHead hook; the store write then happens before the last chunk.
+ * the writeHead hook; the store write then happens before the last chunk. The two replacements are
+ * shared functions, not per-request closures: this runs on every request.
  */
 function commitBeforeSending<Data extends SessionData>(
   res: Response,
   handle: RequestSession<Data>,
   next: NextFunction,
 ): void {
-  const end = res.end;
-  const writeHead = res.writeHead;
-  let saving = false;
+  (res as CommittingResponse)[COMMIT] = {
+    handle: handle as unknown as RequestSession<SessionData>,
+    next,
+    end: res.end,
+    writeHead: res.writeHead,
+    saving: false,
+  };
+  res.writeHead = writeHeadWithSession as Response['writeHead'];
+  res.end = endAfterSave as Response['end'];
+}
 
-  res.writeHead = function (this: Response, ...args: unknown[]) {
-    handle.applyHeaders();
-    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-  } as typeof res.writeHead;
+function writeHeadWithSession(this: CommittingResponse, ...args: unknown[]): Response {
+  const commit = this[COMMIT];
+  commit.handle.applyHeaders();
+  return (commit.writeHead as (...a: unknown[]) => Response).apply(this, args);
+}
 
-  res.end = function (this: Response, ...args: unknown[]) {
-    if (saving) return (end as (...a: unknown[]) => Response).apply(this, args);
-    saving = true;
-    handle.save().then(
-      () => (end as (...a: unknown[]) => Response).apply(res, args),
-      (error: unknown) => {
-        // The handler's response is abandoned: the session could not be saved, so the application's
-        // error handler answers instead (with the typed error).
-        res.end = end;
-        next(error);
-      },
-    );
-    return res;
-  } as typeof res.end;
+function endAfterSave(this: CommittingResponse, ...args: unknown[]): Response {
+  const commit = this[COMMIT];
+  const end = commit.end as (...a: unknown[]) => Response;
+  if (commit.saving) return end.apply(this, args);
+  commit.saving = true;
+  commit.handle.save().then(
+    () => end.apply(this, args),
+    (error: unknown) => {
+      // The handler's response is abandoned: the session could not be saved, so the application's
+      // error handler answers instead (with the typed error).
+      this.end = commit.end as CommittingResponse['end'];
+      commit.next(error);
+    },
+  );
+  return this;
 }
 
 /** Forbids creating a session on the routes it guards (REST endpoints, health checks). */

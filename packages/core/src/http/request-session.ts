@@ -22,7 +22,8 @@ export class RequestSession<Data extends SessionData = SessionData> {
   #roll = false;
   /** A save failed: the response must not hand out an id whose session may not exist. */
   #saveFailed = false;
-  readonly #tokens = new Map<string, string>();
+  /** Encoded (possibly signed) ids, made once per id and request; allocated only when one is sent. */
+  #tokens: Map<string, string> | undefined;
 
   /** @internal Made by SessionManager.load. */
   constructor(manager: SessionManager<Data>, port: HttpPort, session: Session<Data> | undefined) {
@@ -156,9 +157,11 @@ export class RequestSession<Data extends SessionData = SessionData> {
         }
       }
     }
+    // Prepare the token (an async signature, for signed cookies) only when a header will carry it.
     const target = this.#targetId();
-    if (target !== undefined && !this.#tokens.has(target)) {
-      this.#tokens.set(target, await this.#manager.idResolver.encode(target, this.#port));
+    if (target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target)) {
+      const token = await this.#manager.idResolver.encode(target, this.#port);
+      (this.#tokens ??= new Map()).set(target, token);
     }
     this.applyHeaders();
   }
@@ -173,7 +176,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
     const target = this.#targetId();
     const resolver = this.#manager.idResolver;
     if (target !== undefined) {
-      if (target === this.#clientId && !this.#roll) return;
+      if (!this.#mustSend(target)) return;
       const token = this.#token(target);
       if (token === undefined) return;
       resolver.write(port, token);
@@ -195,12 +198,17 @@ export class RequestSession<Data extends SessionData = SessionData> {
     return session.isNew && pendingWrite(session) === 'none' ? undefined : session.id;
   }
 
+  /** The client must be sent `target`: it holds another id (or none), or cookies roll. */
+  #mustSend(target: string): boolean {
+    return target !== this.#clientId || this.#roll;
+  }
+
   #token(id: string): string | undefined {
-    const known = this.#tokens.get(id);
+    const known = this.#tokens?.get(id);
     if (known !== undefined) return known;
     const encoded = this.#manager.idResolver.encode(id, this.#port);
     if (typeof encoded !== 'string') return undefined; // async encoder (signing): save() prepares it
-    this.#tokens.set(id, encoded);
+    (this.#tokens ??= new Map()).set(id, encoded);
     return encoded;
   }
 
