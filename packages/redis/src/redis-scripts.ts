@@ -15,6 +15,11 @@ local function server_now()
 end
 local function num(x) return string.format('%.0f', x) end
 local function hset_pairs(key, argv, from, count)
+  if count == 0 then return end
+  if count <= 500 then
+    redis.call('HSET', key, unpack(argv, from, from + 2 * count - 1))
+    return
+  end
   local done = 0
   while done < count do
     local n = math.min(count - done, 500)
@@ -49,18 +54,25 @@ local function live(m, now)
   local expires = tonumber(m[1])
   return not m[2] and expires ~= nil and expires > now
 end
--- Puts a session on the expiry schedule. A new session gets its expiry; an update or touch only ever
--- moves the entry earlier, never later: sessions are extended on most requests, and moving their entry
--- each time would cost a sorted-set reinsert per request. An entry that comes due while its session
--- still lives is moved to the real expiry by the sweep, so events are never late, and the sweep looks at
--- an active session at most about once per idle timeout. (ZSCORE + compare rather than ZADD LT, which
--- needs Redis 6.2.)
-local function schedule(expiries, kind, score, id)
-  if kind ~= 'create' then
-    local current = tonumber(redis.call('ZSCORE', expiries, id))
-    if current and current <= score then return end
-  end
-  redis.call('ZADD', expiries, num(score), id)
+-- Sets the session's TTL and keeps the expiry schedule right: its entry must never be later than the
+-- time Redis expires the key. A session's expiry only moves later while it is used, so an update or
+-- touch leaves the entry where it is (no sorted-set reinsert per request): the sweep re-checks an entry
+-- when it comes due and moves it to the real expiry, at most about once per idle timeout per active
+-- session. Only a create, or a write that brings the expiry earlier (a shortened timeout: the new TTL
+-- is below the key's remaining PTTL, both in Redis time), moves the entry, and only ever earlier.
+-- (Comparing TTLs in Redis time keeps this exact whatever the application's clock says.)
+-- ttl is a string of digits (ARGV). Returns Redis time (ms) when it had to read it, else nil.
+local function expire_and_schedule(key, expiries, kind, ttl, id)
+  local pttl = redis.call('PTTL', key)
+  local shortened = kind == 'create' or pttl < 0 or tonumber(ttl) < pttl
+  redis.call('PEXPIRE', key, ttl)
+  -- (An entry that is missing, e.g. deleted by hand, is put back: the schedule heals on the next write.)
+  if not shortened and redis.call('ZSCORE', expiries, id) then return nil end
+  local snow = server_now()
+  local score = snow + tonumber(ttl)
+  local current = tonumber(redis.call('ZSCORE', expiries, id))
+  if kind == 'create' or not current or current > score then redis.call('ZADD', expiries, num(score), id) end
+  return snow
 end
 local function publish(channel, event)
   if channel ~= '' then redis.call('PUBLISH', channel, cjson.encode(event)) end
@@ -105,25 +117,25 @@ else
   if not live(m, now) then return {0} end
   previous = m[3]
 end
-local snow = server_now()
 hset_pairs(key, ARGV, 10, pairs)
 hdel_list(key, ARGV, 10 + 2 * pairs, #ARGV)
+local snow = expire_and_schedule(key, expiries, kind, ARGV[3], id)
 if mode == 'set' then
+  snow = snow or server_now()
   redis.call('HSET', key, 'm:principal', principal, 'm:ixuntil', num(snow + index_ttl))
   redis.call('HSET', owners, id, principal)
 elseif mode == 'clear' then
   redis.call('HDEL', key, 'm:principal', 'm:ixuntil')
   redis.call('HDEL', owners, id)
 end
-redis.call('PEXPIRE', key, num(ttl))
-schedule(expiries, kind, snow + ttl, id)
 local refresh = {0, '', 0}
-if mode == '' then refresh = index_refresh(key, m, snow, ttl) end
+if mode == '' and m[3] then refresh = index_refresh(key, m, snow or server_now(), ttl) end
 if kind == 'create' then
   local p = cjson.null
   if mode == 'set' then p = principal end
   publish(channel, {type = 'created', sessionId = id, principal = p})
 end
+if not previous and refresh[1] == 0 then return {1} end
 local had = 0
 if previous then had = 1 end
 return {1, had, previous or '', refresh[1], refresh[2], refresh[3]}
@@ -141,11 +153,10 @@ local key, expiries = KEYS[1], KEYS[2]
 local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
 local m = meta(key)
 if not live(m, now) then return {0} end
-local snow = server_now()
 redis.call('HSET', key, 'm:accessed', ARGV[3], 'm:expires', ARGV[4])
-redis.call('PEXPIRE', key, num(ttl))
-schedule(expiries, 'update', snow + ttl, ARGV[5])
-local refresh = index_refresh(key, m, snow, ttl)
+local snow = expire_and_schedule(key, expiries, 'update', ARGV[2], ARGV[5])
+if not m[3] then return {1} end
+local refresh = index_refresh(key, m, snow or server_now(), ttl)
 return {1, refresh[1], refresh[2], refresh[3]}
 `,
 );

@@ -235,6 +235,21 @@ describeRedis('RedisStore on standalone Redis', () => {
     off();
   });
 
+  it('a schedule entry lost (deleted by hand) or a key made persistent is put back by the next write', async () => {
+    const store = newStore();
+    const bucket = store.layout.bucketOf('h1');
+    const t0 = Date.now();
+    await store.save(write('h1', { now: t0 }));
+    await raw.zrem(store.layout.expiries(bucket), 'h1');
+    await store.touch({ id: 'h1', now: t0, lastAccessedAt: t0, expiresAt: t0 + 60_000 });
+    expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
+    await raw.persist(store.layout.session('h1'));
+    await raw.zrem(store.layout.expiries(bucket), 'h1');
+    await store.save(write('h1', { kind: 'update', now: t0, principal: undefined, set: new Map([['a', '1']]) }));
+    expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
+    expect(await raw.pttl(store.layout.session('h1'))).toBeGreaterThan(0);
+  });
+
   it('a rename in progress hides the old id from loads, updates and touches', async () => {
     const store = newStore();
     await store.save(write('m1', { set: new Map([['a', '1']]) }));
