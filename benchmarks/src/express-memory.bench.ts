@@ -15,8 +15,8 @@ await runStandardBenchmark({
       cookieName: 'sid',
     },
   ],
-  notes: (route) =>
-    route === '/read'
+  notes: (name) =>
+    name === 'read'
       ? 'Anchor configured like @sess defaults: `resave: false`, `saveUninitialized: false`. A bare Express ' +
         'route costs about 125 µs of server CPU per request on this machine, so most of either column is Express.'
       : '',

@@ -1,240 +1,79 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import type { Variant, Workload } from './lib/compare.js';
-import { createSessions, runLoad } from './lib/load.js';
-import { cpuMs, median } from './lib/process-cpu.js';
-import { startServer } from './lib/server-process.js';
-import { runStandardBenchmark } from './lib/standard-benchmark.js';
+import type { Variant } from './lib/compare.js';
+import { COUNTING_NOTE, runRedisBenchmark } from './lib/redis-bench.js';
 
 /**
  * @sess/express + @sess/redis (ioredis) against express-session + connect-redis (node-redis), same
- * workload, same run, same Redis. By default the bench starts its own redis-server on a free loopback
- * port, so nothing else (other test runs on a shared Redis) skews throughput or the command counts;
- * BENCH_REDIS_URL uses an existing Redis instead (a private one: commands are counted server-wide).
+ * workload, same run, same private Redis; with two references: the floor (Express + two plain ioredis
+ * round trips, no session logic) and the ceiling (Express alone).
  * Usage: pnpm --filter @sess/benchmarks bench:express-redis   (QUICK=1 for a smoke run)
  */
-const quick = process.env.QUICK === '1';
-/** Sequential requests on one session whose Redis commands are counted. */
-const MEASURED_REQUESTS = 50;
-/** Runs per variant and seconds per run of the CPU-per-request measurement (Linux only). */
-const CPU_REPETITIONS = quick ? 1 : 3;
-const CPU_SECONDS = quick ? 2 : 5;
-const NOTES = `"store ops / request" is Redis round trips per request, by command, counted with MONITOR over
-${MEASURED_REQUESTS} sequential requests on one session (once per variant, after warm-up); "inside Lua"
-is what our scripts run server-side within those round trips. Commands not tied to a request (our expiry
-sweeper: one script call per bucket per second) are left out. Both stacks use one Redis connection per
-server process. Our first row is the default store, which coalesces the socket writes of one
-event-loop iteration (\`batchWrites\`, like node-redis does); the second uses ioredis'
-\`enableAutoPipelining\` instead; the third sends each command with its own write (the store before
-\`batchWrites\`). Redis is a private redis-server the bench starts on loopback.`;
+const VARIANTS_NOTE = `Our first row is the default store, which coalesces the socket writes of one event-loop
+iteration (\`batchWrites\`, like node-redis does); the second uses ioredis' \`enableAutoPipelining\`
+instead; the third (first workload only) sends each command with its own write (the store before
+\`batchWrites\`).`;
+const REFERENCES = `The "floor" and "ceiling" rows are references, not session libraries. "floor of a Redis
+store" is Express plus the round trips any Redis-backed session needs per request (GET, then on /inc a
+SET with a TTL) on a plain ioredis client, with no session logic at all
+(servers/express-ioredis-floor.ts): no library that keeps sessions in Redis can beat it on Express.
+"ceiling" is the same Express app with neither sessions nor Redis. The load generator shares the
+machine's 2 cores with every server.`;
+const SIGNED_IN_NOTE = `Each session is created by \`GET /login\`, which stores what a signed-in user's session
+typically holds (benchmarks/src/servers/signed-in.ts: the user with roles, a CSRF token, a 5-item cart,
+preferences, 12 recently viewed items; 1142 bytes as JSON) and, for @sess, sets the principal (so the
+session is indexed by user name, which the anchor cannot do). The measured requests are \`GET /inc\` as
+in the first workload: the anchor loads, checks and rewrites the whole session on each one; @sess
+writes only the counter.`;
 
-const redis = process.env.BENCH_REDIS_URL
-  ? { url: process.env.BENCH_REDIS_URL, pid: null, stop: async () => undefined }
-  : await startPrivateRedis();
-
-try {
-  const variants = (path: string): Variant[] => [
-    {
-      label: '@sess/express + @sess/redis (ioredis)',
+await runRedisBenchmark({
+  key: 'express-redis',
+  stack: 'Express + Redis',
+  variants: (name, redis) => {
+    const ours = (label: string, env: Record<string, string>): Variant => ({
+      label: `@sess/express + @sess/redis (ioredis${label})`,
       server: 'express-sess-redis.ts',
       cookieName: 'sid',
-      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess:' },
-      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
-    },
-    {
-      label: '@sess/express + @sess/redis (ioredis, enableAutoPipelining)',
-      server: 'express-sess-redis.ts',
-      cookieName: 'sid',
-      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess-ap:', AUTO_PIPELINING: '1' },
-      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
-    },
-    {
-      label: '@sess/express + @sess/redis (ioredis, batchWrites: false)',
-      server: 'express-sess-redis.ts',
-      cookieName: 'sid',
-      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:sess-nb:', BATCH_WRITES: '0' },
-      measureOpsPerRequest: (url, cookie) => countCommands(redis.url, url, path, cookie, (c) => c),
-    },
-    {
-      label: 'express-session + connect-redis 9 (node-redis) (anchor)',
-      server: 'express-session-redis.ts',
-      cookieName: 'sid',
-      env: { REDIS_URL: redis.url, SESS_PREFIX: 'bench:cr:' },
-      // express-session signs its cookie: "s:<id>.<signature>", URL-encoded.
-      measureOpsPerRequest: (url, cookie) =>
-        countCommands(redis.url, url, path, cookie, (c) => c.replace(/^s:/, '').replace(/\.[^.]*$/, '')),
-    },
-  ];
-
-  await runStandardBenchmark({
-    key: 'express-redis',
-    stack: 'Express + Redis',
-    variants,
-    // CPU per request of the server and of redis-server (its pid is known only for the private server).
-    notes: async (route, workload) => {
-      const cpu =
-        redis.pid === null || !existsSync('/proc/self/stat')
-          ? ''
-          : await cpuPerRequest(variants(route), workload, redis.pid);
-      return [cpu, route === '/read' ? NOTES : ''].filter(Boolean).join('\n\n');
-    },
-  });
-} finally {
-  await redis.stop();
-}
-
-/**
- * Redis commands one request costs, counted with MONITOR over MEASURED_REQUESTS sequential requests on
- * one session. Top-level commands that name the session's id are the request's round trips (each is
- * awaited before the next here); commands a Lua script runs are attributed to the script call they
- * follow (MONITOR lists a script's own commands right after it). Background work that does not name
- * the session (the expiry sweeper, pings) is left out and reported separately.
- */
-async function countCommands(
-  redisUrl: string,
-  serverUrl: string,
-  path: string,
-  cookie: string,
-  idOf: (cookieValue: string) => string,
-): Promise<string> {
-  const id = idOf(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)));
-  // Requests the warm-up left in flight (one may be on this session) finish before counting starts.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const admin = new Redis(redisUrl);
-  const monitor = await admin.monitor();
-  const byCommand = new Map<string, number>();
-  let roundTrips = 0;
-  let inScripts = 0;
-  let other = 0;
-  let inRequestScript = false;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua') {
-      if (inRequestScript) inScripts++;
-      return;
-    }
-    const mine = args.some((arg) => arg.includes(id));
-    inRequestScript = mine && /^eval/i.test(args[0] ?? '');
-    if (!mine) {
-      other++;
-      return;
-    }
-    roundTrips++;
-    const name = (args[0] ?? '?').toLowerCase();
-    byCommand.set(name, (byCommand.get(name) ?? 0) + 1);
-  });
-  // Let MONITOR settle, then run the requests one at a time.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  for (let i = 0; i < MEASURED_REQUESTS; i++) {
-    const response = await fetch(serverUrl + path, { headers: { cookie } });
-    await response.text();
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status} while counting commands`);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  monitor.disconnect();
-  admin.disconnect();
-  const per = (n: number) => Number((n / MEASURED_REQUESTS).toFixed(2));
-  const detail = [...byCommand].map(([name, n]) => `${name} ${per(n)}`).join(', ');
-  const lua = inScripts > 0 ? `; +${per(inScripts)} inside Lua` : '';
-  console.log(
-    `    ${path}: ${per(roundTrips)} round trips (${detail})${lua}; ${other} other commands (sweeper, pings) left out`,
-  );
-  return `${per(roundTrips)} (${detail}${lua})`;
-}
-
-/**
- * CPU time per request of the server process and of redis-server (from /proc), alternating variants,
- * median of CPU_REPETITIONS runs. Throughput on a shared, noisy machine swings with what else runs;
- * CPU time per request swings far less, and it is what decides throughput once the server is busy.
- */
-async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: number): Promise<string> {
-  const samples = new Map<string, { server: number[]; redis: number[] }>(
-    variants.map((v) => [v.label, { server: [], redis: [] }]),
-  );
-  for (let rep = 0; rep < CPU_REPETITIONS; rep++) {
-    for (const variant of variants) {
-      const server = await startServer(variant.server, variant.env);
-      try {
-        const cookies = await createSessions(server.url, workload.createPath, workload.connections, 'sid');
-        const load = { url: server.url, path: workload.path, connections: workload.connections, cookies };
-        await runLoad({ ...load, durationSeconds: 1 });
-        const before = [cpuMs(server.pid), cpuMs(redisPid)] as const;
-        const result = await runLoad({ ...load, durationSeconds: CPU_SECONDS });
-        const requests = result.requestsPerSecond * CPU_SECONDS;
-        const sample = samples.get(variant.label)!;
-        sample.server.push(((cpuMs(server.pid) - before[0]) * 1000) / requests);
-        sample.redis.push(((cpuMs(redisPid) - before[1]) * 1000) / requests);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
-  const anchor = samples.get(variants[variants.length - 1]!.label)!;
-  const rows = variants.map((v) => {
-    const { server, redis } = samples.get(v.label)!;
-    const ratio = (median(anchor.server) / median(server)).toFixed(2);
-    return `| ${v.label} | ${median(server).toFixed(0)} | ${ratio}× | ${median(redis).toFixed(0)} | ${server.map((x) => x.toFixed(0)).join(', ')} |`;
-  });
-  const table = [
-    `CPU time per request (${CPU_REPETITIONS} alternating runs of ${CPU_SECONDS} s, medians; "anchor ÷ this" > 1 means less CPU than the anchor):`,
-    '',
-    '| variant | server CPU µs / request | anchor ÷ this | redis-server CPU µs / request | server µs per run |',
-    '|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-  console.log(table);
-  return table;
-}
-
-async function startPrivateRedis(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sess-bench-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  let info = '';
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited`);
-    try {
-      await probe.connect();
-      info = await probe.info('server');
-      break;
-    } catch {
-      probe.disconnect();
-      if (i >= 100) throw new Error(`redis-server on port ${port} did not answer within 5 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  probe.disconnect();
-  const version = /redis_version:(\S+)/.exec(info);
-  console.log(`private redis-server ${version?.[1] ?? ''} on ${url}`);
-  return {
-    url,
-    pid: child.pid ?? null,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      env: { REDIS_URL: redis.redisUrl, ...env },
+      measureOpsPerRequest: redis.countCommands((c) => c),
     });
-  });
-}
+    return [
+      ours('', { SESS_PREFIX: 'bench:sess:' }),
+      ours(', enableAutoPipelining', { SESS_PREFIX: 'bench:sess-ap:', AUTO_PIPELINING: '1' }),
+      // The store before `batchWrites` existed; kept on the first workload to show what it buys.
+      ...(name === 'inc'
+        ? [ours(', batchWrites: false', { SESS_PREFIX: 'bench:sess-nb:', BATCH_WRITES: '0' })]
+        : []),
+      // The floor keeps a counter, not a session: it has no signed-in variant.
+      ...(name === 'signed-in'
+        ? []
+        : [
+            {
+              label: 'Express + plain ioredis GET/SET, no session logic (floor of a Redis store)',
+              server: 'express-ioredis-floor.ts',
+              cookieName: 'sid',
+              env: { REDIS_URL: redis.redisUrl, SESS_PREFIX: 'bench:floor:' },
+            },
+          ]),
+      {
+        label: 'Express alone, no session and no Redis (ceiling)',
+        server: 'express-bare.ts',
+        cookieName: null,
+      },
+      {
+        label: 'express-session + connect-redis 9 (node-redis) (anchor)',
+        server: 'express-session-redis.ts',
+        cookieName: 'sid',
+        env: { REDIS_URL: redis.redisUrl, SESS_PREFIX: 'bench:cr:' },
+        // express-session signs its cookie: "s:<id>.<signature>", URL-encoded.
+        measureOpsPerRequest: redis.countCommands((c) => c.replace(/^s:/, '').replace(/\.[^.]*$/, '')),
+      },
+    ];
+  },
+  notes: (name) =>
+    name === 'signed-in'
+      ? [SIGNED_IN_NOTE, 'The "ceiling" row is the same Express app with neither sessions nor Redis.'].join(
+          '\n\n',
+        )
+      : name === 'inc'
+        ? [REFERENCES, COUNTING_NOTE, VARIANTS_NOTE].join('\n\n')
+        : REFERENCES,
+});

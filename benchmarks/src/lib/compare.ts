@@ -8,8 +8,8 @@ export interface Variant {
   label: string;
   /** Server script under src/servers/. */
   server: string;
-  /** Session cookie name the server uses. */
-  cookieName: string;
+  /** Session cookie name the server uses; null for a server without sessions (the ceiling). */
+  cookieName: string | null;
   env?: Record<string, string>;
   /** Counts store operations for one request, when the bench can observe them (e.g. Redis MONITOR). */
   measureOpsPerRequest?: (url: string, cookie: string) => Promise<number | string>;

@@ -17,13 +17,17 @@ export interface LoadOptions {
   cookies: string[];
 }
 
-/** Fetches `path` once per cookie-less client and returns the session cookies the server issued. */
+/**
+ * Fetches `path` once per cookie-less client and returns the session cookies the server issued. With no
+ * cookie name (a server without sessions, the ceiling) it returns empty cookies: requests carry none.
+ */
 export async function createSessions(
   url: string,
   path: string,
   count: number,
-  cookieName: string,
+  cookieName: string | null,
 ): Promise<string[]> {
+  if (cookieName === null) return Array.from({ length: count }, () => '');
   const cookies: string[] = [];
   for (let i = 0; i < count; i++) {
     const response = await fetch(url + path);
@@ -50,6 +54,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         setupRequest(request, context) {
           const perConnection = context as { cookie?: string };
           perConnection.cookie ??= options.cookies[next++ % options.cookies.length]!;
+          if (perConnection.cookie === '') return request;
           return { ...request, headers: { ...request.headers, cookie: perConnection.cookie } };
         },
       },

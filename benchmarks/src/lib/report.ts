@@ -13,20 +13,22 @@ export function renderSection(
   notes = '',
 ): string {
   const anchor = summaries[summaries.length - 1]!;
+  const hasOps = summaries.some((s) => s.opsPerRequest !== undefined);
   const rows = summaries.map((s) => {
     const ratio = (s.medianRps / anchor.medianRps).toFixed(2);
     const runs = s.runs.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
-    const ops = s.opsPerRequest === undefined ? '' : ` ${s.opsPerRequest} |`;
+    const ops = !hasOps ? '' : ` ${s.opsPerRequest ?? '—'} |`;
     const cpu = `${s.medianCpuUsPerRequest.toFixed(0)} (${(anchor.medianCpuUsPerRequest / s.medianCpuUsPerRequest).toFixed(2)}×)`;
     return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× | ${cpu} |${ops} ${runs} |`;
   });
-  const opsHeader = summaries.some((s) => s.opsPerRequest !== undefined) ? ' store ops / request |' : '';
+  const opsHeader = hasOps ? ' store ops / request |' : '';
   const opsRule = opsHeader ? '---|' : '';
   return [
     `### ${title}`,
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}.`,
-    `Command: \`${command}\`. Workload: \`GET ${workload.path}\` with one session per connection, ` +
+    `Command: \`${command}\`. Workload: \`GET ${workload.path}\` with one session per connection` +
+      (workload.createPath === workload.path ? ', ' : ` (each created by \`GET ${workload.createPath}\`), `) +
       `${workload.connections} connections, ${workload.durationSeconds} s per run after ${workload.warmupSeconds} s warm-up, ` +
       `${workload.repetitions} alternating runs per variant, each server in its own process; medians reported.`,
     '',

@@ -1,24 +1,40 @@
 import { compare, type Variant, type VariantSummary, type Workload } from './compare.js';
 import { renderSection, writeSection } from './report.js';
 
-export type Route = '/inc' | '/read';
+/**
+ * The standard workloads: 'inc' reads, increments and saves a counter (GET /inc); 'read' only reads it
+ * (GET /read); 'signed-in' runs GET /inc on sessions that a GET /login filled with a signed-in user's
+ * data (servers/signed-in.ts), so the session is no longer tiny.
+ */
+export type WorkloadName = 'inc' | 'read' | 'signed-in';
 
 export interface StandardBenchmark {
   /** Section key in docs/benchmarks.md; the script is `bench:<key>`. */
   key: string;
   /** e.g. "Express + Redis". */
   stack: string;
-  /** Variants per route, ours first, the anchor last. */
-  variants(route: Route): Variant[];
-  /** Text under a route's table (extra measurements, notes). */
-  notes?(route: Route, workload: Workload, results: VariantSummary[]): string | Promise<string>;
+  /** Also run the 'signed-in' workload (the servers must serve GET /login). */
+  signedIn?: boolean;
+  /** Variants per workload, ours first, the anchor last. */
+  variants(workload: WorkloadName): Variant[];
+  /** Text under a workload's table (extra measurements, notes). */
+  notes?(name: WorkloadName, workload: Workload, results: VariantSummary[]): string | Promise<string>;
 }
 
-/** The same two workloads for every comparison, so sections compare alike. QUICK=1: a smoke run. */
-export function standardWorkload(route: Route, quick: boolean): Workload {
+const PATHS: Record<WorkloadName, { path: string; createPath: string; title: string }> = {
+  inc: { path: '/inc', createPath: '/inc', title: 'read, increment, save (GET /inc)' },
+  read: { path: '/read', createPath: '/inc', title: 'read only (GET /read)' },
+  'signed-in': {
+    path: '/inc',
+    createPath: '/login',
+    title: 'signed-in session (1.1 KB of user data), read, increment, save (GET /inc)',
+  },
+};
+
+/** The same workloads for every comparison, so sections compare alike. QUICK=1: a smoke run. */
+export function standardWorkload(name: WorkloadName, quick: boolean): Workload {
   return {
-    path: route,
-    createPath: '/inc',
+    ...PATHS[name],
     connections: 50,
     durationSeconds: quick ? 2 : 8,
     warmupSeconds: quick ? 1 : 2,
@@ -27,23 +43,26 @@ export function standardWorkload(route: Route, quick: boolean): Workload {
 }
 
 /**
- * Runs GET /inc (read, increment, save) and GET /read (read only) for every variant, then writes the
- * section to docs/benchmarks.md (or prints it for a QUICK run).
+ * Runs the workloads for every variant, then writes the section to docs/benchmarks.md (or prints it
+ * for a QUICK run).
  */
 export async function runStandardBenchmark(bench: StandardBenchmark): Promise<void> {
   const quick = process.env.QUICK === '1';
+  const names: WorkloadName[] = bench.signedIn ? ['inc', 'read', 'signed-in'] : ['inc', 'read'];
   const sections: string[] = [];
-  for (const route of ['/inc', '/read'] as const) {
-    const workload = standardWorkload(route, quick);
-    console.log(`workload GET ${route}`);
-    const results = await compare(bench.variants(route), workload);
-    const title =
-      route === '/inc'
-        ? `${bench.stack}: read, increment, save (GET /inc)`
-        : `${bench.stack}: read only (GET /read)`;
-    const notes = (await bench.notes?.(route, workload, results)) ?? '';
+  for (const name of names) {
+    const workload = standardWorkload(name, quick);
+    console.log(`workload ${name}: GET ${workload.path}`);
+    const results = await compare(bench.variants(name), workload);
+    const notes = (await bench.notes?.(name, workload, results)) ?? '';
     sections.push(
-      renderSection(title, `pnpm --filter @sess/benchmarks bench:${bench.key}`, workload, results, notes),
+      renderSection(
+        `${bench.stack}: ${PATHS[name].title}`,
+        `pnpm --filter @sess/benchmarks bench:${bench.key}`,
+        workload,
+        results,
+        notes,
+      ),
     );
   }
   if (quick) console.log(sections.join('\n\n'));

@@ -3,6 +3,7 @@ import express from 'express';
 import session from 'express-session';
 import { createClient } from 'redis';
 import { announce } from './listen.js';
+import { signedInAttributes } from './signed-in.js';
 
 // The anchor: express-session + connect-redis 9 on node-redis 5 (connect-redis no longer supports
 // ioredis), configured like @sess's defaults (no session until written, no rewrite of unchanged ones).
@@ -24,6 +25,17 @@ app.get('/inc', (req, res) => {
   const data = req.session as unknown as { count?: number };
   data.count = (data.count ?? 0) + 1;
   res.send(String(data.count));
+});
+let users = 0;
+app.get('/login', (req, res, next) => {
+  // What a login does: a new id for the now privileged session, then the user's data.
+  // (Typed by hand: this package also loads @sess/express, whose req.session type wins.)
+  const session = req.session as unknown as { regenerate(done: (error?: unknown) => void): void };
+  session.regenerate((error) => {
+    if (error) return next(error);
+    Object.assign(req.session, signedInAttributes(++users));
+    res.send('signed in');
+  });
 });
 app.get('/read', (req, res) => {
   res.send(String((req.session as unknown as { count?: number }).count ?? 0));
