@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -44,6 +44,8 @@ export class RedisProcess {
   readonly #dir: string;
   readonly #extra: string[];
   #child: ChildProcess | null = null;
+  /** Arguments that go before all others (a config file), made in the process' own directory. */
+  configure: ((dir: string) => string[]) | null = null;
 
   constructor(port: number, extra: string[] = []) {
     this.port = port;
@@ -55,6 +57,7 @@ export class RedisProcess {
     const child = spawn(
       'redis-server',
       [
+        ...(this.configure?.(this.#dir) ?? []),
         '--port',
         String(this.port),
         '--bind',
@@ -150,4 +153,69 @@ export async function deleteKeys(client: Redis, pattern: string): Promise<void> 
     // One key per command: on a cluster node the keys of one SCAN page live in different slots.
     if (keys.length > 0) await keys.reduce((pipeline, key) => pipeline.unlink(key), client.pipeline()).exec();
   } while (cursor !== '0');
+}
+
+/** A Sentinel-managed pair: master, one replica, and one Sentinel (quorum 1) watching them. */
+export interface SentinelSetup {
+  masterName: string;
+  sentinelPort: number;
+  master: RedisProcess;
+  replica: RedisProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts master (ports[0]), replica (ports[1]) and a Sentinel (ports[2]) on loopback, and waits until
+ * the Sentinel knows the replica is in sync, so a failover can promote it.
+ */
+export async function startSentinelSetup(ports: [number, number, number]): Promise<SentinelSetup> {
+  const [masterPort, replicaPort, sentinelPort] = ports;
+  const masterName = 'sessmaster';
+  const master = new RedisProcess(masterPort);
+  const replica = new RedisProcess(replicaPort, ['--replicaof', '127.0.0.1', String(masterPort)]);
+  // Sentinel needs a config file it can rewrite; RedisProcess passes '<dir>' through for it.
+  const sentinel = new RedisProcess(sentinelPort, ['--sentinel']);
+  sentinel.configure = (dir) => {
+    const file = join(dir, 'sentinel.conf');
+    writeFileSync(
+      file,
+      [
+        `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
+        `sentinel down-after-milliseconds ${masterName} 1000`,
+        `sentinel failover-timeout ${masterName} 5000`,
+        '',
+      ].join('\n'),
+    );
+    return [file];
+  };
+  const all = [master, replica, sentinel];
+  const stop = async () => {
+    await Promise.all(all.map((node) => node.stop()));
+  };
+  try {
+    await master.start();
+    await replica.start();
+    await sentinel.start();
+    const probe = new Redis({ port: sentinelPort, host: '127.0.0.1' });
+    try {
+      for (let i = 0; ; i++) {
+        const replicas = (await probe.call('SENTINEL', 'REPLICAS', masterName)) as string[][];
+        const ready = replicas.some((fields) => {
+          const info = Object.fromEntries(
+            fields.flatMap((v, j) => (j % 2 === 0 ? [[v, fields[j + 1]]] : [])),
+          );
+          return info.flags === 'slave' && info['master-link-status'] === 'ok';
+        });
+        if (ready) break;
+        if (i >= 200) throw new Error('the Sentinel did not see an in-sync replica within 20 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      probe.disconnect();
+    }
+    return { masterName, sentinelPort, master, replica, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -245,7 +245,9 @@ describeRedis('RedisStore on standalone Redis', () => {
     expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
     await raw.persist(store.layout.session('h1'));
     await raw.zrem(store.layout.expiries(bucket), 'h1');
-    await store.save(write('h1', { kind: 'update', now: t0, principal: undefined, set: new Map([['a', '1']]) }));
+    await store.save(
+      write('h1', { kind: 'update', now: t0, principal: undefined, set: new Map([['a', '1']]) }),
+    );
     expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
     expect(await raw.pttl(store.layout.session('h1'))).toBeGreaterThan(0);
   });
