@@ -160,8 +160,7 @@ export class RequestSession<Data extends SessionData = SessionData> {
     // Prepare the token (an async signature, for signed cookies) only when a header will carry it.
     const target = this.#targetId();
     if (target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target)) {
-      const token = await this.#manager.idResolver.encode(target, this.#port);
-      (this.#tokens ??= new Map()).set(target, token);
+      this.#remember(target, await this.#manager.idResolver.encode(target, this.#port));
     }
     this.applyHeaders();
   }
@@ -208,8 +207,13 @@ export class RequestSession<Data extends SessionData = SessionData> {
     if (known !== undefined) return known;
     const encoded = this.#manager.idResolver.encode(id, this.#port);
     if (typeof encoded !== 'string') return undefined; // async encoder (signing): save() prepares it
-    (this.#tokens ??= new Map()).set(id, encoded);
+    this.#remember(id, encoded);
     return encoded;
+  }
+
+  #remember(id: string, token: string): void {
+    this.#tokens ??= new Map();
+    this.#tokens.set(id, token);
   }
 
   #current(): Session<Data> {
