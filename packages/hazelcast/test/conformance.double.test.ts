@@ -22,6 +22,12 @@ for (const policy of ['EAGER', 'NO_DESERIALIZATION'] as const satisfies readonly
       current = `sess-conformance-${policy}-${++suite}`;
       return new HazelcastStore({ client, mapName: current });
     },
+    // Another process: its own client of the same cluster, the same map.
+    createPeer: (store) =>
+      new HazelcastStore({
+        client: cluster.newClient({ jsonStringDeserializationPolicy: policy }),
+        mapName: (store as HazelcastStore).mapName,
+      }),
     inspect: {
       async exists(id) {
         return (await client.getMap<string, HazelcastJsonValue>(current)).containsKey(id);

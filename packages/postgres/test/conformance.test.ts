@@ -5,6 +5,7 @@ import { databaseReachable, skipUnreachable, useTestDatabase } from './database.
 
 if (await databaseReachable()) {
   const db = useTestDatabase({ max: 20 });
+  const peerPool = db.extraPool({ max: 5 });
 
   /** The whole kit against the real server; every suite gets its own table in this file's schema. */
   const conformance = (name: string, options: Partial<PostgresStoreOptions>, scale?: number) => {
@@ -25,6 +26,18 @@ if (await databaseReachable()) {
         });
         await store.migrate();
         return store;
+      },
+      // Another process: its own pool (and LISTEN connection), the same table.
+      createPeer: async (store, { clock }) => {
+        const { schema, table } = store as PostgresStore;
+        return new PostgresStore({
+          pool: peerPool,
+          schema,
+          table,
+          clock,
+          cleanupIntervalMs: 200,
+          ...options,
+        });
       },
       inspect: {
         exists: async (id, store) =>

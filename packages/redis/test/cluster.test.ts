@@ -13,6 +13,7 @@ if (available) {
   let nodes: RedisProcess[] = [];
   let client: Cluster | undefined;
   let inspector: Cluster | undefined;
+  let peerClient: Cluster | undefined;
   let suite = 0;
   const layouts: RedisStore['layout'][] = [];
   const cluster = (options: ConstructorParameters<typeof Cluster>[1] = {}) =>
@@ -25,11 +26,13 @@ if (available) {
     nodes = await startCluster(PORTS);
     client = cluster({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 0 } });
     inspector = cluster();
-    await new Promise((resolve) => client!.once('ready', resolve));
+    peerClient = cluster({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 0 } });
+    await Promise.all([client, peerClient].map((c) => new Promise((resolve) => c!.once('ready', resolve))));
   }, 60_000);
 
   afterAll(async () => {
     client?.disconnect();
+    peerClient?.disconnect();
     inspector?.disconnect();
     await Promise.all(nodes.map((node) => node.stop()));
   });
@@ -65,6 +68,15 @@ if (available) {
       layouts.push(store.layout);
       await store.ready();
       return store;
+    },
+    createPeer: async (store) => {
+      const peer = new RedisStore({
+        client: peerClient!,
+        prefix: (store as RedisStore).layout.prefix,
+        sweepIntervalMs: 250,
+      });
+      await peer.ready();
+      return peer;
     },
     inspect: {
       async exists(id) {

@@ -11,12 +11,15 @@ if (available) {
   // Fail-fast settings the README recommends: no offline queue, few retries.
   const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
   const inspector = new Redis(REDIS_URL);
+  // What another process of the application would use: its own client, the same prefix.
+  const peerClient = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
   let suite = 0;
   const layouts: RedisStore['layout'][] = [];
 
   afterAll(async () => {
     await deleteKeys(inspector, `${run}*`);
     client.disconnect();
+    peerClient.disconnect();
     inspector.disconnect();
   });
 
@@ -28,6 +31,15 @@ if (available) {
       layouts.push(store.layout);
       await store.ready();
       return store;
+    },
+    createPeer: async (store) => {
+      const peer = new RedisStore({
+        client: peerClient,
+        prefix: (store as RedisStore).layout.prefix,
+        sweepIntervalMs: 250,
+      });
+      await peer.ready();
+      return peer;
     },
     inspect: {
       async exists(id) {

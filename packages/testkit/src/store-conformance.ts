@@ -8,6 +8,7 @@ import { eventsSuite } from './store/events.suite.js';
 import { expirySuite } from './store/expiry.suite.js';
 import { idChangeSuite } from './store/id-change.suite.js';
 import { resolveOptions, type StoreConformanceOptions } from './store/options.js';
+import { peerEventsSuite } from './store/peer-events.suite.js';
 import { principalIndexSuite } from './store/principal-index.suite.js';
 import { scaleSuite } from './store/scale.suite.js';
 
@@ -33,6 +34,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     idChangeSuite(kit);
     principalIndexSuite(kit);
     eventsSuite(kit);
+    peerEventsSuite(kit);
     dataSuite(kit);
     scaleSuite(kit);
   });

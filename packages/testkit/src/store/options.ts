@@ -15,6 +15,14 @@ export interface StoreConformanceOptions {
     /** Whether the backend still holds anything for this session id. `store` is the suite's store. */
     exists(id: string, store: SessionStore): Promise<boolean>;
   };
+  /**
+   * Builds a second store on the same namespace as `store`, as another process of the application
+   * would (same key prefix, table or map; its own connections where the store opens any). Given it,
+   * and when the store delivers events itself, the kit checks that every instance hears every event
+   * exactly once, including expiries nobody caused, once its subscription is up (the kit waits until
+   * the peer hears a probe event first). The kit closes it after the suite.
+   */
+  createPeer?(store: SessionStore, context: { clock: Clock }): SessionStore | Promise<SessionStore>;
   /** Overwrites what the backend holds for `id` with data the store cannot read (optional). */
   corrupt?(id: string, store: SessionStore): Promise<void>;
   /** Sessions the scale suite creates. Default 10 000. */
@@ -26,9 +34,10 @@ export interface StoreConformanceOptions {
 }
 
 export interface ResolvedStoreConformance
-  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt'>> {
+  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt' | 'createPeer'>> {
   inspect: StoreConformanceOptions['inspect'];
   corrupt: StoreConformanceOptions['corrupt'];
+  createPeer: StoreConformanceOptions['createPeer'];
 }
 
 export function resolveOptions(options: StoreConformanceOptions): ResolvedStoreConformance {
@@ -37,6 +46,7 @@ export function resolveOptions(options: StoreConformanceOptions): ResolvedStoreC
     createStore: options.createStore,
     inspect: options.inspect,
     corrupt: options.corrupt,
+    createPeer: options.createPeer,
     scale: options.scale ?? 10_000,
     expiryLatencyMs: options.expiryLatencyMs ?? 4000,
     eventLatencyMs: options.eventLatencyMs ?? 3000,
