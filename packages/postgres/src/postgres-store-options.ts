@@ -32,6 +32,13 @@ export interface PostgresStoreOptions {
    * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
    */
   preparedStatements?: boolean;
+  /**
+   * Coalesce concurrent session loads, and concurrent updates, into shared statements once a third of
+   * the pool is busy with them (see the README's "Performance"). Default true. False sends every load
+   * and update as its own statement and leaves queueing to the pool: one statement per request in logs
+   * and pg_stat_statements, at the cost of throughput under load.
+   */
+  coalesceStatements?: boolean;
   /** How often this instance removes expired sessions, in ms; 0 turns the timer off. Default 60 000. */
   cleanupIntervalMs?: number;
   /** Sessions removed per cleanup statement. Default 500. */

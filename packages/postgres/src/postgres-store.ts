@@ -132,21 +132,24 @@ export class PostgresStore implements SessionStore {
     this.#sql = sessionStatements(this.#names);
     // Each kind may use a third of the pool at once, so loads and updates leave room for the other
     // and for everything else the application runs on its pool.
+    // Without coalescing: batches of one, never held back (the pool queues what it cannot run yet).
+    const coalesce = options.coalesceStatements ?? true;
     const poolSize = (this.#pool as { options?: { max?: number } }).options?.max ?? 10;
-    const concurrency = Math.max(1, Math.floor(poolSize / 3));
+    const concurrency = coalesce ? Math.max(1, Math.floor(poolSize / 3)) : Number.POSITIVE_INFINITY;
+    const maxBatch = coalesce ? BATCH_LIMIT : 1;
     this.#loads = new StatementBatcher<string, SessionRow | undefined>({
       run: (ids) => this.#loadRows(ids),
       keyOf: (id) => id,
       distinct: false,
       concurrency,
-      maxBatch: BATCH_LIMIT,
+      maxBatch,
     });
     this.#updates = new StatementBatcher<SessionUpdate, boolean>({
       run: (updates) => this.#update(updates),
       keyOf: (update) => update.id,
       distinct: true,
       concurrency,
-      maxBatch: BATCH_LIMIT,
+      maxBatch,
     });
     this.#publisher = this.#events
       ? new EventPublisher({

@@ -45,8 +45,15 @@ function countQueries(pool: pg.Pool): { readonly texts: string[]; stop(): void }
 if (await databaseReachable()) {
   const db = useTestDatabase({ max: 6 });
   const stores: PostgresStore[] = [];
-  const newStore = async (pool: pg.Pool = db.pool, table = db.table('b')) => {
-    const store = new PostgresStore({ pool, schema: db.schema, table, cleanupIntervalMs: 0, events: false });
+  const newStore = async (pool: pg.Pool = db.pool, table = db.table('b'), coalesceStatements = true) => {
+    const store = new PostgresStore({
+      pool,
+      schema: db.schema,
+      table,
+      cleanupIntervalMs: 0,
+      events: false,
+      coalesceStatements,
+    });
     stores.push(store);
     await store.migrate();
     return store;
@@ -125,6 +132,24 @@ if (await databaseReachable()) {
           expect([attributes, record.principal]).toEqual([{ keep: 'k', v: String(i) }, `user${i}`]);
         if (kind === 3) expect([attributes, record.principal]).toEqual([{ keep: 'k', drop: 'd' }, null]);
       }
+    });
+
+    it('coalesceStatements: false sends every load and update as its own statement', async () => {
+      const store = await newStore(db.pool, db.table('b'), false);
+      const n = 30;
+      for (let i = 0; i < n; i++) await store.save(createWrite(`o${i}`, { set: { n: String(i) } }));
+      const counter = countQueries(db.pool);
+      const ids = Array.from({ length: n }, (_, i) => `o${i}`);
+      const loaded = await Promise.all(ids.map((id) => store.load(id)));
+      const saved = await Promise.all(
+        ids.map((id, i) => store.save(updateWrite(id, { set: { v: String(i) } }))),
+      );
+      counter.stop();
+      expect(loaded.map((r) => r?.attributes.get('n'))).toEqual(ids.map((_, i) => String(i)));
+      expect(saved).toEqual(ids.map(() => true));
+      expect(counter.texts).toHaveLength(2 * n);
+      expect(counter.texts.some((text) => /ANY\(|unnest/i.test(text))).toBe(false);
+      expect((await store.load('o7'))?.attributes.get('v')).toBe('7');
     });
 
     it('a batched update reports false for exactly the sessions that are gone or expired', async () => {
