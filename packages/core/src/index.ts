@@ -44,6 +44,7 @@ export {
   type SessionRepositoryOptions,
 } from './session-repository.js';
 export type {
+  EventGap,
   SessionEventType,
   SessionRecord,
   SessionStore,

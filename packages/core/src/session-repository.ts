@@ -4,7 +4,13 @@ import { SessionConfigError, SessionError, UnsupportedCapabilityError } from './
 import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING } from './session.js';
 import { SessionEventHub, type SessionEventListener } from './session-events.js';
 import { maskSessionId, randomIdGenerator, type SessionIdGenerator } from './session-id.js';
-import type { SessionEventType, SessionRecord, SessionStore, SessionWrite } from './session-store.js';
+import type {
+  EventGap,
+  SessionEventType,
+  SessionRecord,
+  SessionStore,
+  SessionWrite,
+} from './session-store.js';
 import { assertStoreCapabilities } from './store-capabilities.js';
 
 /** The index name under which sessions are found by their principal (user) name. */
@@ -60,6 +66,7 @@ export class SessionRepository<Data extends SessionData = SessionData> {
   readonly #onDecodeError: (report: DecodeErrorReport) => void;
   readonly #events: SessionEventHub;
   #unsubscribeStore: (() => void) | null = null;
+  readonly #onListenerError: (error: unknown) => void;
 
   constructor(options: SessionRepositoryOptions) {
     assertStoreCapabilities(options.store);
@@ -74,9 +81,8 @@ export class SessionRepository<Data extends SessionData = SessionData> {
     this.#onDecodeError =
       options.onDecodeError ??
       ((report) => console.warn(`[@sess] unreadable session ${report.sessionId} ignored`, report.error));
-    this.#events = new SessionEventHub(
-      options.onListenerError ?? ((error) => console.error('[@sess]', error)),
-    );
+    this.#onListenerError = options.onListenerError ?? ((error) => console.error('[@sess]', error));
+    this.#events = new SessionEventHub(this.#onListenerError);
     this.eventSource = this.store.capabilities.events ? 'store' : 'process';
     this.#env = { clock: this.clock, codec: this.#codec, idGenerator: this.idGenerator };
   }
@@ -207,6 +213,23 @@ export class SessionRepository<Data extends SessionData = SessionData> {
         this.#unsubscribeStore = null;
       }
     };
+  }
+
+  /**
+   * Called once the store's event subscription is back after it was down, with the span in which
+   * events may have been missed by this process (store-delivered events are at-most-once across a
+   * disconnection). Rebuild what you derive from events, e.g. list a user's sessions again. Stores
+   * without `subscribeGaps` (in-process events) never call it. Returns the unsubscribe function.
+   */
+  onEventsMissed(listener: (gap: EventGap) => void): () => void {
+    if (!this.store.subscribeGaps) return () => undefined;
+    return this.store.subscribeGaps((gap) => {
+      try {
+        listener(gap);
+      } catch (error) {
+        this.#onListenerError(error);
+      }
+    });
   }
 
   /** Removes expired sessions now, when the store can (Shiro's session validation). */

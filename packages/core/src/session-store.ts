@@ -84,6 +84,15 @@ export type StoreEvent =
     };
 
 /**
+ * A span of time (epoch ms) in which a store's event subscription in this process was down: events
+ * published meanwhile were not delivered here and will not be.
+ */
+export interface EventGap {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
  * Optional capabilities. Each flag must agree with the presence of its method; core checks this when
  * a repository is created and refuses a store that claims what it does not implement (or the reverse).
  */
@@ -130,6 +139,12 @@ export interface SessionStore {
   changeId?(oldId: string, newId: string, now: number): Promise<boolean>;
   /** Deliver events to `listener` until the returned function is called. */
   subscribe?(listener: (event: StoreEvent) => void): () => void;
+  /**
+   * Tell `listener`, once the subscription is back, about each span in which it was down (a lost
+   * connection), until the returned function is called. For stores whose event delivery can lose
+   * events (Pub/Sub, LISTEN/NOTIFY); a store without it never reports gaps.
+   */
+  subscribeGaps?(listener: (gap: EventGap) => void): () => void;
   /** Remove sessions expired at `now`; resolves how many were removed. */
   cleanupExpired?(now: number): Promise<number>;
   /** Release timers, subscriptions and connections the store itself opened (never the user's client). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   createSessionRepository,
+  type EventGap,
   type SessionEvent,
   SessionRepository,
   type SessionStore,
@@ -98,6 +99,37 @@ describe('SessionRepository', () => {
       expect(text).not.toContain(session.id);
     expect(session.id).not.toBe('attr');
     expect(typeof (session as unknown as { then?: unknown }).then).toBe('undefined');
+  });
+});
+
+describe('events missed (gaps)', () => {
+  it('passes the store gaps to listeners, isolates a throwing one, and stops on unsubscribe', () => {
+    const store = new MapStore() as MapStore & { subscribeGaps(l: (gap: EventGap) => void): () => void };
+    const gapListeners = new Set<(gap: EventGap) => void>();
+    store.subscribeGaps = (listener) => {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    };
+    const errors: unknown[] = [];
+    const repo = createSessionRepository({ store, onListenerError: (e) => errors.push(e) });
+    const seen: EventGap[] = [];
+    const offBad = repo.onEventsMissed(() => {
+      throw new Error('listener bug');
+    });
+    const off = repo.onEventsMissed((gap) => seen.push(gap));
+    for (const listener of gapListeners) listener({ from: 1, to: 2 });
+    expect(seen).toEqual([{ from: 1, to: 2 }]);
+    expect(errors).toHaveLength(1);
+    off();
+    offBad();
+    expect(gapListeners.size).toBe(0);
+  });
+
+  it('is a no-op for a store that cannot lose events', () => {
+    const repo = createSessionRepository({ store: new MapStore() });
+    const off = repo.onEventsMissed(() => undefined);
+    expect(typeof off).toBe('function');
+    off();
   });
 });
 

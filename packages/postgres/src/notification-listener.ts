@@ -8,6 +8,8 @@ export interface NotificationListenerOptions {
   /** A new, unconnected client each time: a connection that died is never reused. */
   readonly createClient: () => Client;
   readonly onPayload: (payload: string) => void;
+  /** LISTEN is active again after it was lost: notifications from `from` to `to` (epoch ms) were missed. */
+  readonly onGap?: (from: number, to: number) => void;
   /** Connection lost or could not be (re)established; the listener retries by itself afterwards. */
   readonly onError: (error: unknown) => void;
   readonly connectTimeoutMs: number;
@@ -36,6 +38,8 @@ export class NotificationListener {
   #failures = 0;
   /** Bumped on every (re)connect and on stop, so callbacks of an abandoned connection do nothing. */
   #generation = 0;
+  /** When an active LISTEN was lost (null while listening, or before the first LISTEN). */
+  #lostAt: number | null = null;
 
   constructor(options: NotificationListenerOptions) {
     this.#options = options;
@@ -55,6 +59,7 @@ export class NotificationListener {
     this.#generation++;
     this.#state = 'stopped';
     this.#failures = 0;
+    this.#lostAt = null; // stopped on purpose: nobody is listening, so nothing is missed
     if (this.#retry !== undefined) clearTimeout(this.#retry);
     this.#retry = undefined;
     this.#stopHeartbeat();
@@ -98,6 +103,9 @@ export class NotificationListener {
         this.#state = 'listening';
         this.#failures = 0;
         this.#startHeartbeat(generation, client, fail);
+        const lostAt = this.#lostAt;
+        this.#lostAt = null;
+        if (lostAt !== null) this.#options.onGap?.(lostAt, Date.now());
       })
       .catch(fail);
   }
@@ -105,6 +113,7 @@ export class NotificationListener {
   #lost(generation: number, client: Client | null, error: unknown): void {
     if (client) void this.#dispose(client);
     if (generation !== this.#generation) return;
+    if (this.#state === 'listening') this.#lostAt = Date.now();
     this.#client = null;
     this.#stopHeartbeat();
     this.#state = 'waiting';

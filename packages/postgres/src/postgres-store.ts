@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   type Clock,
+  type EventGap,
   SessionConfigError,
   SessionConflictError,
   SessionDecodeError,
@@ -70,6 +71,12 @@ export class PostgresStore implements SessionStore {
   readonly capabilities: StoreCapabilities;
   /** Present only when events are on (the capability follows it). */
   readonly subscribe?: (listener: (event: StoreEvent) => void) => () => void;
+  /**
+   * Reports each span in which this instance's LISTEN connection was down (database restart,
+   * terminated backend, network cut), once it listens again: notifications sent meanwhile were missed.
+   * Only while someone is subscribed to events (the store listens only then).
+   */
+  readonly subscribeGaps?: (listener: (gap: EventGap) => void) => () => void;
   /** Schema and table this store works on. */
   readonly schema: string;
   readonly table: string;
@@ -90,6 +97,7 @@ export class PostgresStore implements SessionStore {
   readonly #createListenClient: (() => Client) | undefined;
   readonly #onBackgroundError: NonNullable<PostgresStoreOptions['onBackgroundError']>;
   readonly #listeners = new Set<(event: StoreEvent) => void>();
+  readonly #gapListeners = new Set<(gap: EventGap) => void>();
   readonly #publisher: EventPublisher | null;
   /** Loads and updates coalesced across concurrent requests (see statement-batcher.ts). */
   readonly #loads: StatementBatcher<string, SessionRow | undefined>;
@@ -167,7 +175,17 @@ export class PostgresStore implements SessionStore {
       events: this.#events,
       cleanup: true,
     };
-    if (this.#events) this.subscribe = (listener) => this.#subscribe(listener);
+    if (this.#events) {
+      this.subscribe = (listener) => this.#subscribe(listener);
+      this.subscribeGaps = (listener) => {
+        if (this.#closed) return () => undefined;
+        const entry = (gap: EventGap) => listener(gap);
+        this.#gapListeners.add(entry);
+        return () => {
+          this.#gapListeners.delete(entry);
+        };
+      };
+    }
     this.#scheduleCleanup();
   }
 
@@ -263,6 +281,7 @@ export class PostgresStore implements SessionStore {
     if (this.#cleanupTimer !== undefined) clearTimeout(this.#cleanupTimer);
     this.#cleanupTimer = undefined;
     this.#listeners.clear();
+    this.#gapListeners.clear();
     const listener = this.#listener;
     this.#listener = null;
     await Promise.all([this.#cleanupRun, listener?.stop()]);
@@ -376,6 +395,7 @@ export class PostgresStore implements SessionStore {
         channel: this.#channel,
         createClient: this.#createListenClient,
         onPayload: (payload) => this.#onNotification(payload),
+        onGap: (from, to) => this.#onGap({ from, to }),
         onError: (error) => this.#onBackgroundError(toStoreError(error, 'LISTEN'), 'listen'),
         connectTimeoutMs: this.#timeoutMs,
         heartbeatMs: this.#listenHeartbeatMs,
@@ -389,6 +409,16 @@ export class PostgresStore implements SessionStore {
       // Nobody left to tell: give the connection back until someone subscribes again.
       if (this.#listeners.size === 0 && this.#listener) void this.#listener.stop();
     };
+  }
+
+  #onGap(gap: EventGap): void {
+    for (const listener of [...this.#gapListeners]) {
+      try {
+        listener(gap);
+      } catch (error) {
+        this.#onBackgroundError(error, 'listen');
+      }
+    }
   }
 
   #onNotification(payload: string): void {

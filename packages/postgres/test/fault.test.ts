@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isSessionError, type StoreEvent } from '@sess/core';
+import { type EventGap, isSessionError, type StoreEvent } from '@sess/core';
 import { waitFor } from '@sess/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { migrate, PostgresStore } from '../src/index.js';
@@ -51,6 +51,8 @@ if (await databaseReachable()) {
     stores.push(store, witness);
     const heard: StoreEvent[] = [];
     const off = store.subscribe!((e) => heard.push(e));
+    const gaps: EventGap[] = [];
+    const offGaps = store.subscribeGaps!((gap) => gaps.push(gap));
     const fromWitness = (prefix: string) => () => witness.save(createWrite(`${prefix}-${Math.random()}`));
     const heardFrom = (prefix: string) => () => heard.some((e) => e.sessionId.startsWith(prefix));
     expect(await untilHeard(fromWitness('probe-before'), heardFrom('probe-before'))).toBe(true);
@@ -127,6 +129,12 @@ if (await databaseReachable()) {
     expect(await untilHeard(fromWitness('probe-after'), heardFrom('probe-after'), 15_000)).toBe(true);
     const listenErrors = backgroundErrors.filter((e) => isSessionError(e) && e.code === 'STORE_UNAVAILABLE');
     expect(listenErrors.length).toBeGreaterThan(0);
+    // Each span without LISTEN was reported once it listened again: the first one starts at the cut.
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(gaps[0]!.from).toBeGreaterThanOrEqual(down);
+    for (const gap of gaps) expect(gap.to).toBeGreaterThanOrEqual(gap.from);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!.from).toBeGreaterThanOrEqual(gaps[i - 1]!.to);
+    offGaps();
     // And this instance's events reach the witness over NOTIFY again.
     const witnessHeard: StoreEvent[] = [];
     const offWitness = witness.subscribe!((e) => witnessHeard.push(e));

@@ -1,4 +1,4 @@
-import type { StoreEvent } from '@sess/core';
+import type { EventGap, StoreEvent } from '@sess/core';
 import type { Cluster, Redis } from 'ioredis';
 import { isCluster, type RedisClient } from './redis-client.js';
 
@@ -19,6 +19,11 @@ export class EventChannel {
   readonly #connection: Redis | Cluster;
   readonly #subscribed: Promise<void>;
   readonly #onKeyExpired: ((key: string) => void) | null;
+  readonly #gapListeners = new Set<(gap: EventGap) => void>();
+  /** The subscription was active once; a later disconnection is a gap in delivery. */
+  #active = false;
+  /** When the subscriber connection went down (null while it is up or before the first subscribe). */
+  #downSince: number | null = null;
   #closed = false;
 
   /**
@@ -49,7 +54,25 @@ export class EventChannel {
     this.#connection.on('pmessage', (pattern: string, _channel: string, key: string) => {
       if (pattern === EXPIRED_KEYEVENTS) this.#onKeyExpired?.(key);
     });
-    this.#subscribed = this.#subscribe();
+    // Delivery gaps: from the moment the connection drops until the channel is subscribed again.
+    this.#connection.on('close', () => {
+      if (this.#active && this.#downSince === null) this.#downSince = Date.now();
+    });
+    this.#connection.on('ready', () => {
+      if (this.#downSince !== null) void this.#resubscribed();
+    });
+    this.#subscribed = this.#subscribe().then(() => {
+      this.#active = !this.#closed;
+    });
+  }
+
+  /** Reports each span in which the subscription was down, once it is back. */
+  addGapListener(listener: (gap: EventGap) => void): () => void {
+    const entry = (gap: EventGap) => listener(gap);
+    this.#gapListeners.add(entry);
+    return () => {
+      this.#gapListeners.delete(entry);
+    };
   }
 
   /** Resolves once the subscription is active. */
@@ -84,6 +107,26 @@ export class EventChannel {
         if (this.#closed) return;
         this.#onError(error);
         await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  }
+
+  /**
+   * The connection is back: ioredis re-subscribes by itself, but its reply is not observable, so
+   * subscribe again (harmless) and report the gap once that is acknowledged.
+   */
+  async #resubscribed(): Promise<void> {
+    const from = this.#downSince;
+    if (from === null) return;
+    await this.#subscribe();
+    if (this.#closed || this.#downSince !== from) return; // closed, or already reported
+    this.#downSince = null;
+    const gap: EventGap = { from, to: Date.now() };
+    for (const listener of [...this.#gapListeners]) {
+      try {
+        listener(gap);
+      } catch (error) {
+        this.#onError(error);
       }
     }
   }

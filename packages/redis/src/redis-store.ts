@@ -1,4 +1,5 @@
 import {
+  type EventGap,
   isSessionError,
   SessionConflictError,
   type SessionRecord,
@@ -78,7 +79,10 @@ export class RedisStore implements SessionStore {
         )
       : null;
     // Core checks that capabilities and methods agree: without events, hide the inherited subscribe().
-    if (!resolved.events) (this as { subscribe?: unknown }).subscribe = undefined;
+    if (!resolved.events) {
+      (this as { subscribe?: unknown }).subscribe = undefined;
+      (this as { subscribeGaps?: unknown }).subscribeGaps = undefined;
+    }
     this.#sweeper = resolved.sweeper
       ? new ExpirySweeper({
           client: this.#client,
@@ -262,6 +266,15 @@ export class RedisStore implements SessionStore {
   subscribe(listener: (event: StoreEvent) => void): () => void {
     if (!this.#events || this.#closed) return () => undefined;
     return this.#events.add(listener);
+  }
+
+  /**
+   * Reports each span in which this instance's event subscription was down (Redis restarted, a
+   * failover, a network cut), once it is subscribed again: events published meanwhile were missed.
+   */
+  subscribeGaps(listener: (gap: EventGap) => void): () => void {
+    if (!this.#events || this.#closed) return () => undefined;
+    return this.#events.addGapListener(listener);
   }
 
   /** Runs one expiry sweep over all buckets now; resolves how many expiries it reported. */

@@ -1,4 +1,10 @@
-import { createSessionRepository, isSessionError, type SessionEventType, type StoreEvent } from '@sess/core';
+import {
+  createSessionRepository,
+  type EventGap,
+  isSessionError,
+  type SessionEventType,
+  type StoreEvent,
+} from '@sess/core';
 import { waitFor } from '@sess/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +22,9 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
   let store: RedisStore;
   let repo: ReturnType<typeof createSessionRepository>;
   const events: { type: SessionEventType; id: string }[] = [];
+  const gaps: EventGap[] = [];
   const offs: (() => void)[] = [];
+  let killedAt = 0;
 
   beforeAll(async () => {
     await server.start();
@@ -41,6 +49,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
     for (const type of ['created', 'expired'] as const) {
       offs.push(repo.on(type, (e: StoreEvent) => events.push({ type, id: e.sessionId })));
     }
+    offs.push(repo.onEventsMissed((gap) => gaps.push(gap)));
   });
 
   afterAll(async () => {
@@ -95,7 +104,9 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
   });
 
   it('while Redis is down: every operation fails fast with STORE_UNAVAILABLE, nothing crashes', async () => {
+    expect(gaps).toEqual([]); // a paused Redis (above) did not drop the subscriber connection
     await server.kill();
+    killedAt = Date.now();
     const until = Date.now() + 1500;
     const outcomes: Awaited<ReturnType<typeof traffic>> = [];
     while (Date.now() < until) {
@@ -114,6 +125,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
       prefix: 'fault:',
       commandTimeoutMs: TIMEOUT_MS,
       events: false,
+      onBackgroundError: () => undefined,
     });
     try {
       const started = performance.now();
@@ -128,6 +140,11 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
 
   it('after a restart: sessions written work, created and expired events resume', async () => {
     await server.start();
+    // The application is told that events may have been missed, and when.
+    expect(await waitFor(() => gaps.length > 0, 10_000, 50)).toBe(true);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.from).toBeGreaterThanOrEqual(killedAt - 50);
+    expect(gaps[0]!.to).toBeGreaterThan(gaps[0]!.from);
     expect(await waitFor(() => client.status === 'ready', 10_000, 50)).toBe(true);
     // The subscriber reconnects on its own schedule; allow it a moment, then everything must work.
     const outcomes = await waitFor(async () => (await traffic(10)).every((o) => o.ok), 5000, 100);
