@@ -163,6 +163,45 @@ describe('request lifecycle', () => {
   });
 });
 
+describe('trySaveSync (adapters: no await when nothing is written)', () => {
+  it('is true only when save() would do no I/O, and then applies the headers itself', async () => {
+    const { store, manager } = setup();
+    const first = fakePort();
+    const creating = await manager.load(first.port);
+    expect(creating.trySaveSync()).toBe(true); // untouched, no id: nothing to do
+    creating.set('a', { nested: 1 });
+    expect(creating.trySaveSync()).toBe(false); // a create: await save()
+    await creating.save();
+    const cookie = first.setCookie()[0]!.split(';')[0]!;
+
+    const reading = await manager.load(fakePort({ cookie }).port);
+    expect(reading.trySaveSync()).toBe(true); // read-only, within the touch interval
+    const mutating = await manager.load(fakePort({ cookie }).port);
+    (mutating.get('a') as { nested: number }).nested = 2; // an object read may be mutated in place
+    expect(mutating.trySaveSync()).toBe(false);
+    await mutating.save();
+    expect(store.writes).toBe(2);
+
+    const rotating = await manager.load(fakePort({ cookie }).port);
+    await rotating.regenerate();
+    expect(rotating.trySaveSync()).toBe(false);
+  });
+
+  it('applies headers for a destroyed session (clears the cookie) without awaiting', async () => {
+    const { manager } = setup();
+    const first = fakePort();
+    const creating = await manager.load(first.port);
+    creating.set('a', 1);
+    await creating.save();
+    const cookie = first.setCookie()[0]!.split(';')[0]!;
+    const second = fakePort({ cookie });
+    const session = await manager.load(second.port);
+    await session.destroy();
+    expect(session.trySaveSync()).toBe(true);
+    expect(second.setCookie()[0]).toMatch(/^sid=; /);
+  });
+});
+
 describe('id resolvers', () => {
   it('cookie: ignores oversized and foreign cookies, reads its own', async () => {
     const resolver = cookieIdResolver();

@@ -96,6 +96,8 @@ function endAfterSave(this: CommittingResponse, ...args: unknown[]): Response {
   const end = commit.end as (...a: unknown[]) => Response;
   if (commit.saving) return end.apply(this, args);
   commit.saving = true;
+  // Nothing to write (most read-only requests): send now, without waiting a turn for a promise.
+  if (commit.handle.trySaveSync()) return end.apply(this, args);
   commit.handle.save().then(
     () => end.apply(this, args),
     (error: unknown) => {

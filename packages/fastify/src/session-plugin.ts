@@ -68,7 +68,7 @@ function install<Data extends SessionData>(app: FastifyInstance, manager: Sessio
     if (handle === null) return payload;
     // A failing save rejects: Fastify hands the error to the error handler, whose reply passes here
     // again, where core's save() then does nothing.
-    await handle.save();
+    if (!handle.trySaveSync()) await handle.save(); // no await when there is nothing to write
     return payload;
   });
 }

@@ -61,7 +61,7 @@ export function createFetchSessions<Data extends SessionData = SessionData>(
       const handle = await state?.session.catch(() => undefined);
       if (!state || !handle) return response;
       state.port.response = response;
-      await handle.save();
+      if (!handle.trySaveSync()) await handle.save(); // no await when there is nothing to write
       const committed = mergeHeaders(response, state.port.pending);
       state.port.pending = new Headers(); // a second commit must not send the same cookie twice
       state.port.response = committed;

@@ -45,7 +45,7 @@ export function session<Data extends SessionData = SessionData>(
       await handle.save().catch((saveError: unknown) => ctx.app.emit('error', saveError, ctx));
       throw error;
     }
-    await handle.save();
+    if (!handle.trySaveSync()) await handle.save(); // no await when there is nothing to write
   };
   return Object.assign(middleware, {
     of: (ctx: Context) => ctx.session as unknown as RequestSession<Data>,

@@ -166,6 +166,26 @@ export class RequestSession<Data extends SessionData = SessionData> {
   }
 
   /**
+   * For adapters: finishes the save at once when it needs no I/O (nothing to write, no id to encode
+   * asynchronously), applying the headers, and returns true. Returns false when the caller must await
+   * save() instead. Most read-only requests take this path, and it spares them an await before the
+   * response goes out.
+   */
+  trySaveSync(): boolean {
+    if (this.#saveFailed) return true; // as save(): nothing more to do
+    const session = this.#session;
+    if (session) {
+      if (pendingWrite(session) !== 'none') return false;
+      // Objects read through get() may have been mutated in place: the repository must compare.
+      if (!session.isNew && session[TRACKING].read.size > 0) return false;
+    }
+    const target = this.#targetId();
+    if (target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target)) return false;
+    this.applyHeaders();
+    return true;
+  }
+
+  /**
    * Writes Set-Cookie (or the id header) and Cache-Control for the current state. Synchronous and
    * idempotent, so adapters may also call it from a "headers are being written" hook (streaming).
    */
