@@ -18,7 +18,7 @@ await runStandardBenchmark({
   notes: (name) =>
     name === 'read'
       ? 'Anchor configured like @sess defaults: `resave: false`, `saveUninitialized: false`. A bare Express ' +
-        'route (the ceiling row of the Express + Redis section, same day) costs about 90 µs of server CPU per ' +
+        'route (the ceiling row of the Express + Redis section, same day) costs about 95 µs of server CPU per ' +
         'request on this machine, so most of either column is Express.'
       : '',
 });
