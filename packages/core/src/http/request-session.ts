@@ -131,35 +131,29 @@ export class RequestSession<Data extends SessionData = SessionData> {
    * After a failed save, later calls in the same request do nothing.
    */
   async save(): Promise<void> {
-    // A save that failed is not retried within the request: the error reply that follows (which
-    // adapters also pass through here) must neither hit the store again nor hand out an id.
-    if (this.#saveFailed) return;
+    if (this.trySaveSync()) return;
     const session = this.#session;
-    if (session) {
+    if (session && this.#mustWrite(session)) {
       const pending = pendingWrite(session);
-      // Objects read through get() may have been mutated in place; the repository checks (no I/O if not).
-      const mayHaveMutated = !session.isNew && session[TRACKING].read.size > 0;
-      if (pending !== 'none' || mayHaveMutated) {
-        let applied: boolean;
-        try {
-          applied = await this.#manager.repository.save(session);
-        } catch (error) {
-          this.#saveFailed = true;
-          throw error;
-        }
-        if (!applied) {
-          // Destroyed or rotated by another request meanwhile: it stays gone, and this response must
-          // not overwrite whatever id the other request handed out.
-          this.#session = undefined;
-          this.#clientId = undefined;
-        } else if (pending !== 'none' && this.#manager.rolling) {
-          this.#roll = true;
-        }
+      let applied: boolean;
+      try {
+        applied = await this.#manager.repository.save(session);
+      } catch (error) {
+        this.#saveFailed = true;
+        throw error;
+      }
+      if (!applied) {
+        // Destroyed or rotated by another request meanwhile: it stays gone, and this response must
+        // not overwrite whatever id the other request handed out.
+        this.#session = undefined;
+        this.#clientId = undefined;
+      } else if (pending !== 'none' && this.#manager.rolling) {
+        this.#roll = true;
       }
     }
     // Prepare the token (an async signature, for signed cookies) only when a header will carry it.
     const target = this.#targetId();
-    if (target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target)) {
+    if (this.#tokenMissing(target)) {
       this.#remember(target, await this.#manager.idResolver.encode(target, this.#port));
     }
     this.applyHeaders();
@@ -172,15 +166,12 @@ export class RequestSession<Data extends SessionData = SessionData> {
    * response goes out.
    */
   trySaveSync(): boolean {
-    if (this.#saveFailed) return true; // as save(): nothing more to do
+    // A save that failed is not retried within the request: the error reply that follows (which
+    // adapters also pass through here) must neither hit the store again nor hand out an id.
+    if (this.#saveFailed) return true;
     const session = this.#session;
-    if (session) {
-      if (pendingWrite(session) !== 'none') return false;
-      // Objects read through get() may have been mutated in place: the repository must compare.
-      if (!session.isNew && session[TRACKING].read.size > 0) return false;
-    }
-    const target = this.#targetId();
-    if (target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target)) return false;
+    if (session && this.#mustWrite(session)) return false;
+    if (this.#tokenMissing(this.#targetId())) return false;
     this.applyHeaders();
     return true;
   }
@@ -215,6 +206,16 @@ export class RequestSession<Data extends SessionData = SessionData> {
     const session = this.#session;
     if (!session) return undefined;
     return session.isNew && pendingWrite(session) === 'none' ? undefined : session.id;
+  }
+
+  /** The session must go to the repository: something changed, or objects read may have been mutated in place (the repository compares their encoding; no I/O when unchanged). */
+  #mustWrite(session: Session<Data>): boolean {
+    return pendingWrite(session) !== 'none' || (!session.isNew && session[TRACKING].read.size > 0);
+  }
+
+  /** A header will carry `target` and its (possibly signed) token is not made yet. */
+  #tokenMissing(target: string | undefined): target is string {
+    return target !== undefined && this.#mustSend(target) && !this.#tokens?.has(target);
   }
 
   /** The client must be sent `target`: it holds another id (or none), or cookies roll. */
