@@ -66,11 +66,11 @@ local function expire_and_schedule(key, expiries, kind, ttl, id)
   local pttl = redis.call('PTTL', key)
   local shortened = kind == 'create' or pttl < 0 or tonumber(ttl) < pttl
   redis.call('PEXPIRE', key, ttl)
+  local current = tonumber(redis.call('ZSCORE', expiries, id))
   -- (An entry that is missing, e.g. deleted by hand, is put back: the schedule heals on the next write.)
-  if not shortened and redis.call('ZSCORE', expiries, id) then return nil end
+  if current and not shortened then return nil end
   local snow = server_now()
   local score = snow + tonumber(ttl)
-  local current = tonumber(redis.call('ZSCORE', expiries, id))
   if kind == 'create' or not current or current > score then redis.call('ZADD', expiries, num(score), id) end
   return snow
 end
