@@ -28,6 +28,7 @@ export {
   type SessionIdResolver,
 } from './http/session-id-resolver.js';
 export { createSessionManager, SessionManager, type SessionManagerOptions } from './http/session-manager.js';
+export { ListenerSet } from './listener-set.js';
 export { Session, type SessionData } from './session.js';
 export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
 export {

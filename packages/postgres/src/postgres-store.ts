@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   type Clock,
   type EventGap,
+  ListenerSet,
   SessionConfigError,
   SessionConflictError,
   SessionDecodeError,
@@ -96,8 +97,9 @@ export class PostgresStore implements SessionStore {
   readonly #listenHeartbeatMs: number;
   readonly #createListenClient: (() => Client) | undefined;
   readonly #onBackgroundError: NonNullable<PostgresStoreOptions['onBackgroundError']>;
-  readonly #listeners = new Set<(event: StoreEvent) => void>();
-  readonly #gapListeners = new Set<(gap: EventGap) => void>();
+  // A foreign subscriber's failure must not break the store (core wraps its own listeners).
+  readonly #listeners = new ListenerSet<StoreEvent>(() => undefined);
+  readonly #gapListeners = new ListenerSet<EventGap>((error) => this.#onBackgroundError(error, 'listen'));
   readonly #publisher: EventPublisher | null;
   /** Loads and updates coalesced across concurrent requests (see statement-batcher.ts). */
   readonly #loads: StatementBatcher<string, SessionRow | undefined>;
@@ -177,14 +179,7 @@ export class PostgresStore implements SessionStore {
     };
     if (this.#events) {
       this.subscribe = (listener) => this.#subscribe(listener);
-      this.subscribeGaps = (listener) => {
-        if (this.#closed) return () => undefined;
-        const entry = (gap: EventGap) => listener(gap);
-        this.#gapListeners.add(entry);
-        return () => {
-          this.#gapListeners.delete(entry);
-        };
-      };
+      this.subscribeGaps = (listener) => (this.#closed ? () => undefined : this.#gapListeners.add(listener));
     }
     this.#scheduleCleanup();
   }
@@ -389,13 +384,13 @@ export class PostgresStore implements SessionStore {
 
   #subscribe(listener: (event: StoreEvent) => void): () => void {
     if (this.#closed) return () => undefined;
-    this.#listeners.add(listener);
+    const remove = this.#listeners.add(listener);
     if (this.#listener === null && this.#createListenClient) {
       this.#listener = new NotificationListener({
         channel: this.#channel,
         createClient: this.#createListenClient,
         onPayload: (payload) => this.#onNotification(payload),
-        onGap: (from, to) => this.#onGap({ from, to }),
+        onGap: (from, to) => this.#gapListeners.emit({ from, to }),
         onError: (error) => this.#onBackgroundError(toStoreError(error, 'LISTEN'), 'listen'),
         connectTimeoutMs: this.#timeoutMs,
         heartbeatMs: this.#listenHeartbeatMs,
@@ -405,24 +400,14 @@ export class PostgresStore implements SessionStore {
     }
     this.#listener?.start();
     return () => {
-      this.#listeners.delete(listener);
+      remove();
       // Nobody left to tell: give the connection back until someone subscribes again.
       if (this.#listeners.size === 0 && this.#listener) void this.#listener.stop();
     };
   }
 
-  #onGap(gap: EventGap): void {
-    for (const listener of [...this.#gapListeners]) {
-      try {
-        listener(gap);
-      } catch (error) {
-        this.#onBackgroundError(error, 'listen');
-      }
-    }
-  }
-
   #onNotification(payload: string): void {
-    for (const event of decodePayload(payload, this.#origin)) this.#deliver(event);
+    for (const event of decodePayload(payload, this.#origin)) this.#listeners.emit(event);
   }
 
   /**
@@ -432,17 +417,7 @@ export class PostgresStore implements SessionStore {
   #emit(event: StoreEvent): void {
     if (!this.#publisher) return;
     this.#publisher.publish(event);
-    if (this.#listeners.size > 0) this.#deliver(event);
-  }
-
-  #deliver(event: StoreEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // Core wraps its own listeners; a foreign subscriber's failure must not break the store.
-      }
-    }
+    this.#listeners.emit(event);
   }
 
   #scheduleCleanup(): void {

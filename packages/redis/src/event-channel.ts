@@ -1,4 +1,4 @@
-import type { EventGap, StoreEvent } from '@sess/core';
+import { type EventGap, ListenerSet, type StoreEvent } from '@sess/core';
 import type { Cluster, Redis } from 'ioredis';
 import { isCluster, type RedisClient } from './redis-client.js';
 
@@ -14,12 +14,12 @@ const EXPIRED_KEYEVENTS = '__keyevent@*__:expired';
  */
 export class EventChannel {
   readonly #channel: string;
-  readonly #listeners = new Set<Listener>();
+  readonly #listeners: ListenerSet<StoreEvent>;
   readonly #onError: (error: unknown) => void;
   readonly #connection: Redis | Cluster;
   readonly #subscribed: Promise<void>;
   readonly #onKeyExpired: ((key: string) => void) | null;
-  readonly #gapListeners = new Set<(gap: EventGap) => void>();
+  readonly #gapListeners: ListenerSet<EventGap>;
   /** The subscription was active once; a later disconnection is a gap in delivery. */
   #active = false;
   /** When the subscriber connection went down (null while it is up or before the first subscribe). */
@@ -40,6 +40,9 @@ export class EventChannel {
     this.#onKeyExpired = onKeyExpired;
     this.#channel = channel;
     this.#onError = onError;
+    // Core's listener hub already isolates application listeners; this guards direct subscribers.
+    this.#listeners = new ListenerSet(onError);
+    this.#gapListeners = new ListenerSet(onError);
     // The subscriber must wait out outages (its SUBSCRIBE is replayed on reconnect), whatever fail-fast
     // options the user gave the command client.
     this.#connection = isCluster(client)
@@ -68,11 +71,7 @@ export class EventChannel {
 
   /** Reports each span in which the subscription was down, once it is back. */
   addGapListener(listener: (gap: EventGap) => void): () => void {
-    const entry = (gap: EventGap) => listener(gap);
-    this.#gapListeners.add(entry);
-    return () => {
-      this.#gapListeners.delete(entry);
-    };
+    return this.#gapListeners.add(listener);
   }
 
   /** Resolves once the subscription is active. */
@@ -81,17 +80,13 @@ export class EventChannel {
   }
 
   add(listener: Listener): () => void {
-    // A wrapper per call, so the same function subscribed twice is also unsubscribed independently.
-    const entry: Listener = (event) => listener(event);
-    this.#listeners.add(entry);
-    return () => {
-      this.#listeners.delete(entry);
-    };
+    return this.#listeners.add(listener);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#gapListeners.clear();
     // disconnect() rather than quit(): quit would wait for a reply that never comes while Redis is down.
     this.#connection.disconnect();
   }
@@ -121,14 +116,7 @@ export class EventChannel {
     await this.#subscribe();
     if (this.#closed || this.#downSince !== from) return; // closed, or already reported
     this.#downSince = null;
-    const gap: EventGap = { from, to: Date.now() };
-    for (const listener of [...this.#gapListeners]) {
-      try {
-        listener(gap);
-      } catch (error) {
-        this.#onError(error);
-      }
-    }
+    this.#gapListeners.emit({ from, to: Date.now() });
   }
 
   #deliver(message: string): void {
@@ -137,14 +125,7 @@ export class EventChannel {
       this.#onError(new Error(`Ignored an unreadable message on ${this.#channel}`));
       return;
     }
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // Core's listener hub already isolates application listeners; this guards direct subscribers.
-        this.#onError(error);
-      }
-    }
+    this.#listeners.emit(event);
   }
 }
 
