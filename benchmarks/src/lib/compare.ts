@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
-import { createSessions, type LoadResult, runLoad } from './load.js';
+import { createSessions, type LoadOptions, type LoadResult, runLoad } from './load.js';
 import { cpuMs, median } from './process-cpu.js';
-import { startServer } from './server-process.js';
+import { type ServerProcess, startServer } from './server-process.js';
 
 export interface Variant {
   /** Row label, e.g. "@sess/express + @sess/memory". */
@@ -49,33 +49,12 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
   const ops = new Map<string, number | string>();
   for (let rep = 0; rep < workload.repetitions; rep++) {
     for (const variant of variants) {
-      const server = await startServer(variant.server, variant.env);
-      try {
-        const cookies = await createSessions(
-          server.url,
-          workload.createPath,
-          workload.connections,
-          variant.cookieName,
-        );
-        if (workload.warmupSeconds > 0) {
-          await runLoad({
-            url: server.url,
-            path: workload.path,
-            connections: workload.connections,
-            durationSeconds: workload.warmupSeconds,
-            cookies,
-          });
-        }
+      await withLoadedServer(variant, workload, async (server, load) => {
+        if (workload.warmupSeconds > 0) await runLoad({ ...load, durationSeconds: workload.warmupSeconds });
         if (rep === 0 && variant.measureOpsPerRequest)
-          ops.set(variant.label, await variant.measureOpsPerRequest(server.url, cookies[0]!));
+          ops.set(variant.label, await variant.measureOpsPerRequest(server.url, load.cookies[0]!));
         const cpuBefore = cpuMs(server.pid);
-        const result = await runLoad({
-          url: server.url,
-          path: workload.path,
-          connections: workload.connections,
-          durationSeconds: workload.durationSeconds,
-          cookies,
-        });
+        const result = await runLoad({ ...load, durationSeconds: workload.durationSeconds });
         const requests = result.requestsPerSecond * workload.durationSeconds;
         cpu.get(variant.label)!.push(((cpuMs(server.pid) - cpuBefore) * 1000) / requests);
         if (result.errors > 0 || result.non2xx > 0)
@@ -84,9 +63,7 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
         console.log(
           `  ${variant.label} rep ${rep + 1}: ${result.requestsPerSecond.toFixed(0)} req/s, p99 ${result.p99Ms} ms`,
         );
-      } finally {
-        await server.stop();
-      }
+      });
     }
   }
   return variants.map((variant) => {
@@ -100,6 +77,34 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
       ...(ops.has(variant.label) ? { opsPerRequest: ops.get(variant.label)! } : {}),
     };
   });
+}
+
+/**
+ * Starts the variant's server in its own process, creates one session per connection, hands over the
+ * load settings (everything but the duration), and stops the server afterwards.
+ */
+export async function withLoadedServer<T>(
+  variant: Variant,
+  workload: Workload,
+  run: (server: ServerProcess, load: Omit<LoadOptions, 'durationSeconds'>) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(variant.server, variant.env);
+  try {
+    const cookies = await createSessions(
+      server.url,
+      workload.createPath,
+      workload.connections,
+      variant.cookieName,
+    );
+    return await run(server, {
+      url: server.url,
+      path: workload.path,
+      connections: workload.connections,
+      cookies,
+    });
+  } finally {
+    await server.stop();
+  }
 }
 
 export function machineLine(): string {

@@ -5,10 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { Variant, Workload } from './compare.js';
-import { createSessions, runLoad } from './load.js';
+import { type Variant, type Workload, withLoadedServer } from './compare.js';
+import { runLoad } from './load.js';
 import { cpuMs, median } from './process-cpu.js';
-import { startServer } from './server-process.js';
 import { runStandardBenchmark, standardWorkload, type WorkloadName } from './standard-benchmark.js';
 
 /**
@@ -145,15 +144,7 @@ async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: 
   );
   for (let rep = 0; rep < CPU_REPETITIONS; rep++) {
     for (const variant of variants) {
-      const server = await startServer(variant.server, variant.env);
-      try {
-        const cookies = await createSessions(
-          server.url,
-          workload.createPath,
-          workload.connections,
-          variant.cookieName,
-        );
-        const load = { url: server.url, path: workload.path, connections: workload.connections, cookies };
+      await withLoadedServer(variant, workload, async (server, load) => {
         await runLoad({ ...load, durationSeconds: 1 });
         const before = [cpuMs(server.pid), cpuMs(redisPid)] as const;
         const result = await runLoad({ ...load, durationSeconds: CPU_SECONDS });
@@ -161,9 +152,7 @@ async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: 
         const sample = samples.get(variant.label)!;
         sample.server.push(((cpuMs(server.pid) - before[0]) * 1000) / requests);
         sample.redis.push(((cpuMs(redisPid) - before[1]) * 1000) / requests);
-      } finally {
-        await server.stop();
-      }
+      });
     }
   }
   const anchor = samples.get(variants[variants.length - 1]!.label)!;

@@ -46,12 +46,23 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
       throw new Error(`the peer store heard no event within ${kit.eventLatencyMs * 2} ms`);
     };
 
-    it('each instance hears created, id-changed and deleted once, whichever instance wrote', async () => {
-      if (!h.store.capabilities.events) return;
+    type Listening = ReturnType<typeof listen>;
+    /** Both instances listening (the peer's subscription confirmed), for the duration of `check`. */
+    const withBoth = async (check: (a: Listening, b: Listening) => Promise<void>) => {
       const a = listen(h.store);
       const b = listen(peer!);
       try {
         await subscribed(b);
+        await check(a, b);
+      } finally {
+        a.off();
+        b.off();
+      }
+    };
+
+    it('each instance hears created, id-changed and deleted once, whichever instance wrote', async () => {
+      if (!h.store.capabilities.events) return;
+      await withBoth(async (a, b) => {
         const repo = h.repository();
         const session = repo.createSession().set('a', 1);
         session.principal = 'peer-events';
@@ -63,38 +74,29 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
         const onPeer = await h.repository({ store: peer! }).findById(session.id);
         expect(onPeer?.get('a')).toBe(1);
         await h.repository({ store: peer! }).deleteById(session.id);
-        const done = (l: ReturnType<typeof listen>) => l.of(session.id).includes('deleted');
+        const done = (l: Listening) => l.of(session.id).includes('deleted');
         expect(await waitFor(() => done(a) && done(b), kit.eventLatencyMs)).toBe(true);
         await sleep(200); // duplicates, if any, would arrive now
         for (const l of [a, b]) {
           expect(l.of(firstId)).toEqual(['created']);
           expect(l.of(session.id)).toEqual(['id-changed', 'deleted']);
         }
-      } finally {
-        a.off();
-        b.off();
-      }
+      });
     });
 
     it('an expiry nobody caused is reported to each instance once', async () => {
       if (!h.store.capabilities.events) return;
-      const a = listen(h.store);
-      const b = listen(peer!);
-      try {
-        await subscribed(b);
+      await withBoth(async (a, b) => {
         const repo = h.repository({ idleTimeoutMs: 1000 });
         const session = repo.createSession().set('a', 1);
         await repo.save(session);
-        const expired = (l: ReturnType<typeof listen>) => l.of(session.id).includes('expired');
+        const expired = (l: Listening) => l.of(session.id).includes('expired');
         const within = 1000 + kit.expiryLatencyMs + kit.eventLatencyMs;
         expect(await waitFor(() => expired(a) && expired(b), within, 50)).toBe(true);
         await sleep(500);
         expect(a.of(session.id).filter((t) => t === 'expired')).toHaveLength(1);
         expect(b.of(session.id).filter((t) => t === 'expired')).toHaveLength(1);
-      } finally {
-        a.off();
-        b.off();
-      }
+      });
     });
   });
 }
