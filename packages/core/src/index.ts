@@ -19,7 +19,8 @@ export {
 } from './http/cookie-options.js';
 export { type CookieSigner, createCookieSigner } from './http/cookie-signer.js';
 export type { HttpPort } from './http/http-port.js';
-export { RequestSession } from './http/request-session.js';
+export type { RequestSession, SessionCallback } from './http/request-session.js';
+export type { SessionHandle } from './http/session-handle.js';
 export {
   compositeIdResolver,
   cookieIdResolver,
