@@ -42,13 +42,13 @@ export interface SessionLimits {
   readonly maxAttributes?: number;
   /**
    * Most characters (JavaScript string length, UTF-16 code units) of all attribute names plus their
-   * encoded values in one session. Default 1 048 576; Infinity turns the check off.
+   * encoded values in one session. Default 4 194 304 (4 Mi); Infinity turns the check off.
    */
   readonly maxEncodedLength?: number;
 }
 
 export const DEFAULT_MAX_ATTRIBUTES = 1000;
-export const DEFAULT_MAX_ENCODED_LENGTH = 1_048_576;
+export const DEFAULT_MAX_ENCODED_LENGTH = 4_194_304;
 
 export interface ResolvedSessionLimits {
   readonly maxAttributes: number;

@@ -89,6 +89,14 @@ describe('session size limits', () => {
     expect(await repository.save(session)).toBe(true);
   });
 
+  it('has defaults: 4 Mi characters of encoded attributes', async () => {
+    const repository = createSessionRepository({ store: new MapStore() });
+    const session = repository.createSession().set('big', 'x'.repeat(4 * 1024 * 1024));
+    await expect(repository.save(session)).rejects.toThrow(/maxEncodedLength/);
+    session.set('big', 'x'.repeat(4 * 1024 * 1024 - 100));
+    expect(await repository.save(session)).toBe(true);
+  });
+
   it('refuses nonsense limits', () => {
     expect(() => createSessionRepository({ store: new MapStore(), limits: { maxAttributes: 0 } })).toThrow(
       /maxAttributes/,
