@@ -119,6 +119,32 @@ if (await requireDatabase('the fastify-postgres example tests')) {
       }
     });
 
+    it('a /login racing 30 concurrent /set: every write that found the session reaches the rotated one', async () => {
+      const first = await fetch(`${url}/inc`);
+      const sidOf = (response: Response) =>
+        response.headers
+          .getSetCookie()
+          .find((line) => line.startsWith('sid='))
+          ?.split(';')[0];
+      const cookie = sidOf(first)!;
+      const [login, ...sets] = await Promise.all([
+        fetch(`${url}/login?user=racer`, { headers: { cookie } }),
+        ...Array.from({ length: 30 }, (_, i) => fetch(`${url}/set?k=r${i}&v=${i}`, { headers: { cookie } })),
+      ]);
+      expect(login.status).toBe(200);
+      expect(sets.map((r) => r.status)).toEqual(Array(30).fill(200));
+      const rotated = sidOf(login)!;
+      expect(rotated).not.toBe(cookie);
+      // A /set that arrived after the rename found no session and started a new one (it got a cookie
+      // of its own); every other one wrote to the session that was being rotated.
+      const raced = sets.flatMap((r, i) => (sidOf(r) === undefined ? [i] : []));
+      const read = await Promise.all(
+        raced.map((i) => fetch(`${url}/get?k=r${i}`, { headers: { cookie: rotated } }).then((r) => r.json())),
+      );
+      expect(read).toEqual(raced.map(String));
+      expect(raced.length).toBeGreaterThan(0);
+    });
+
     it('exits with 0 on SIGINT', async () => {
       child.kill('SIGINT');
       const [code] = (await once(child, 'exit')) as [number | null];
