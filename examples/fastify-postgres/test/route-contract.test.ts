@@ -145,6 +145,34 @@ if (await requireDatabase('the fastify-postgres example tests')) {
       expect(raced.length).toBeGreaterThan(0);
     });
 
+    it('logins with unstorable names among concurrent writes: 400 for them, every other write succeeds', async () => {
+      const sid = async () => {
+        const response = await fetch(`${url}/inc`);
+        return response.headers
+          .getSetCookie()
+          .find((l) => l.startsWith('sid='))!
+          .split(';')[0]!;
+      };
+      const innocents = await Promise.all(Array.from({ length: 20 }, sid));
+      const attackers = await Promise.all(Array.from({ length: 4 }, sid));
+      for (let round = 0; round < 5; round++) {
+        const [bad, good] = await Promise.all([
+          Promise.all(
+            attackers.map((cookie, i) =>
+              fetch(`${url}/login?user=${i % 2 ? '%00' : 'x'.repeat(3000)}`, { headers: { cookie } }),
+            ),
+          ),
+          Promise.all(
+            innocents.map((cookie, i) =>
+              fetch(`${url}/set?k=round&v=${round}-${i}`, { headers: { cookie } }),
+            ),
+          ),
+        ]);
+        expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+        expect(good.map((r) => r.status)).toEqual(Array(20).fill(200));
+      }
+    });
+
     it('exits with 0 on SIGINT', async () => {
       child.kill('SIGINT');
       const [code] = (await once(child, 'exit')) as [number | null];
