@@ -32,6 +32,23 @@ describe('src/server.ts with PostgreSQL unreachable', () => {
   });
 });
 
+describe('src/server.ts never logs a credential', () => {
+  it('masks the password of DATABASE_URL when PostgreSQL is unreachable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd,
+      env: { ...process.env, PORT: '0', DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(output).toContain('postgres://postgres:***@127.0.0.1:1/test');
+    expect(output).not.toContain('s3cret-pw');
+  });
+});
+
 if (await requireDatabase('the fastify-postgres example tests')) {
   const schema = runSchema('contract');
   afterAll(() => dropSchema(schema));
