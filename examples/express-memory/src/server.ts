@@ -16,11 +16,16 @@ const repository = createSessionRepository<AppSession>({
 });
 const sessions = session({ repository, cookie: { name: 'sid' } });
 
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+let boundPort = port;
+
 const app = express();
 app.use(sessions);
 
-app.get('/', (req, res) => {
-  const origin = `http://${req.get('host') ?? '127.0.0.1:3000'}`;
+app.get('/', (_req, res) => {
+  // The address we listen on, not the request's Host header: the page echoes no request input.
+  const origin = `http://${host}:${boundPort}`;
   res.type('html').send(`<!doctype html><title>@sess demo</title>
 <h1>@sess demo: Express + memory store</h1>
 <p>Every link below is a route of the example contract. Watch the <code>sid</code> cookie in your browser's dev tools.</p>
@@ -125,12 +130,10 @@ const onError: ErrorRequestHandler = (error, _req, res, _next) => {
 };
 app.use(onError);
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
 const server = app.listen(port, host, () => {
   const address = server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`@sess demo (express + memory) listening on http://${host}:${actual}`);
+  boundPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`@sess demo (express + memory) listening on http://${host}:${boundPort}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

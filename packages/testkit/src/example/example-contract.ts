@@ -117,9 +117,12 @@ export function defineExampleContract(options: ExampleContractOptions): void {
         expect(type, `${path} must not be served as HTML`).not.toMatch(/html/i);
         expect(type, `${path} must say what it is`).toMatch(/^(text\/plain|application\/json)\b/i);
       }
-      // The page at / may be HTML, but names no user input.
-      const page = await client().get(`/?user=${encodeURIComponent(script)}`);
+      // The page at / may be HTML, but echoes no request input (query, Host header).
+      const page = await client().get(`/?user=${encodeURIComponent(script)}`, {
+        headers: { 'x-forwarded-host': 'evil.example', referer: script },
+      });
       expect(page.body).not.toContain(script);
+      expect(page.body).not.toContain('evil.example');
     });
 
     it('refuses repeated, missing and unstorable query parameters with 400, never 5xx', async () => {
