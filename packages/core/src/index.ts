@@ -35,6 +35,7 @@ export {
   DEFAULT_MAX_ATTRIBUTES,
   DEFAULT_MAX_ENCODED_LENGTH,
   MAX_NAME_LENGTH,
+  MAX_STORED_IDLE_MS,
   type SessionLimits,
 } from './session-data-rules.js';
 export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
@@ -44,7 +45,7 @@ export {
   randomIdGenerator,
   type SessionIdGenerator,
 } from './session-id.js';
-export { checkRecord, MAX_STORED_IDLE_MS } from './session-record-check.js';
+export { checkRecord } from './session-record-check.js';
 export {
   createSessionRepository,
   type DecodeErrorReport,

@@ -9,6 +9,9 @@ import { SessionConfigError, SessionDataError } from './errors.js';
  */
 export const MAX_NAME_LENGTH = 512;
 
+/** Longest idle timeout a session may have (and a stored record may carry). */
+export const MAX_STORED_IDLE_MS = 10 * 365 * 24 * 60 * 60_000;
+
 // Written as escapes on purpose: these are the code units being looked for.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what is being detected.
 const NOT_STORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

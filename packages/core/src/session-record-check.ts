@@ -1,9 +1,8 @@
 import { SessionDecodeError } from './errors.js';
 import { expiryOf } from './session.js';
+import { MAX_STORED_IDLE_MS } from './session-data-rules.js';
 import type { SessionRecord } from './session-store.js';
 
-/** Longest idle timeout a stored record may carry. */
-export const MAX_STORED_IDLE_MS = 10 * 365 * 24 * 60 * 60_000;
 /** The largest epoch ms a JavaScript Date can hold. */
 const MAX_EPOCH_MS = 8.64e15;
 /** Slack for stores that keep the expiry at a coarser precision than the other timestamps. */

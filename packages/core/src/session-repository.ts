@@ -5,6 +5,7 @@ import { RenamedIds } from './renamed-ids.js';
 import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING } from './session.js';
 import {
   checkSessionSize,
+  MAX_STORED_IDLE_MS,
   type ResolvedSessionLimits,
   resolveSessionLimits,
   type SessionLimits,
@@ -105,6 +106,8 @@ export class SessionRepository<Data extends SessionData = SessionData> {
     this.#codec = options.codec ?? jsonCodec;
     this.idGenerator = options.idGenerator ?? randomIdGenerator();
     this.idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? 30 * 60_000);
+    if (this.idleTimeoutMs > MAX_STORED_IDLE_MS)
+      throw new SessionConfigError('idleTimeoutMs must be at most 10 years');
     const absolute = options.absoluteTimeoutMs ?? null;
     this.absoluteTimeoutMs = absolute === null ? null : positive('absoluteTimeoutMs', absolute);
     this.#removeUndecodable = options.removeUndecodable ?? true;

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { AttributeCodec } from './codec.js';
-import { checkAttributeName, checkPrincipal } from './session-data-rules.js';
+import { checkAttributeName, checkPrincipal, MAX_STORED_IDLE_MS } from './session-data-rules.js';
 import { maskSessionId, type SessionIdGenerator } from './session-id.js';
 import type { SessionRecord } from './session-store.js';
 
@@ -122,8 +122,8 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   set maxInactiveMs(value: number) {
-    if (!Number.isFinite(value) || value <= 0)
-      throw new RangeError('maxInactiveMs must be a positive number of ms');
+    if (!Number.isFinite(value) || value <= 0 || value > MAX_STORED_IDLE_MS)
+      throw new RangeError('maxInactiveMs must be a positive number of ms, at most 10 years');
     if (value === this.#maxInactiveMs) return;
     this.#maxInactiveMs = value;
     this[TRACKING].timeoutChanged = true;

@@ -242,3 +242,17 @@ describe('writes racing a rename (in this process)', () => {
     expect(await repository.saveWithOutcome(racing)).toBe('gone');
   });
 });
+
+describe('idle timeouts core would refuse to read back', () => {
+  it('are refused where they are set, so no store keeps a session core treats as corrupt', () => {
+    expect(() =>
+      createSessionRepository({ store: new MapStore(), idleTimeoutMs: 11 * 365 * 86_400_000 }),
+    ).toThrow(/10 years/);
+    const session = createSessionRepository({ store: new MapStore() }).createSession();
+    expect(() => {
+      session.maxInactiveMs = 1e30;
+    }).toThrow(RangeError);
+    session.maxInactiveMs = 9 * 365 * 86_400_000;
+    expect(session.maxInactiveMs).toBe(9 * 365 * 86_400_000);
+  });
+});
