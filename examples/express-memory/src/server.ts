@@ -1,7 +1,7 @@
 import { createSessionRepository, maskSessionId } from '@sess/core';
 import { session } from '@sess/express';
 import { MemoryStore } from '@sess/memory';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Response } from 'express';
 
 /** What this app keeps in a session; `sessions.of(req)` types attribute access with it. */
 interface AppSession {
@@ -16,11 +16,16 @@ const repository = createSessionRepository<AppSession>({
 });
 const sessions = session({ repository, cookie: { name: 'sid' } });
 
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+let boundPort = port;
+
 const app = express();
 app.use(sessions);
 
-app.get('/', (req, res) => {
-  const origin = `http://${req.get('host') ?? '127.0.0.1:3000'}`;
+app.get('/', (_req, res) => {
+  // The address we listen on, not the request's Host header: the page echoes no request input.
+  const origin = `http://${host}:${boundPort}`;
   res.type('html').send(`<!doctype html><title>@sess demo</title>
 <h1>@sess demo: Express + memory store</h1>
 <p>Every link below is a route of the example contract. Watch the <code>sid</code> cookie in your browser's dev tools.</p>
@@ -35,21 +40,34 @@ app.get('/', (req, res) => {
 <p>From a shell: <code>curl -c jar -b jar ${origin}/inc</code> (repeat it), then <code>curl -c jar -b jar '${origin}/login?user=alice'</code>.</p>`);
 });
 
+/**
+ * One query parameter as a string; undefined when it is missing, repeated (`?k=a&k=b` parses to an
+ * array) or nested (`?k[x]=1` parses to an object). Such requests get a 400, never a 500.
+ */
+function param(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Plain text: never HTML, so nothing echoed from the request can run as a script. */
+function text(res: Response, body: string, status = 200): void {
+  res.status(status).type('text/plain').send(body);
+}
+
 app.get('/login', async (req, res) => {
-  const user = String(req.query.user ?? '');
+  const user = param(req.query.user);
   if (!user) {
-    res.status(400).send('user is required');
+    text(res, 'user is required, once', 400);
     return;
   }
   const s = sessions.of(req);
   await s.regenerate(); // new id against session fixation; data is kept
   s.principal = user; // indexes the session under this user
-  res.send(`logged in as ${user}`);
+  text(res, `logged in as ${user}`);
 });
 
 app.get('/logout', async (req, res) => {
   await req.session.destroy();
-  res.send('logged out');
+  text(res, 'logged out');
 });
 
 app.get('/me', (req, res) => {
@@ -62,21 +80,27 @@ app.get('/inc', (req, res) => {
   const s = sessions.of(req);
   const count = (s.get('count') ?? 0) + 1;
   s.set('count', count);
-  res.type('text').send(String(count));
+  text(res, String(count));
 });
 
 app.get('/set', (req, res) => {
-  const key = String(req.query.k ?? '');
-  if (!key) {
-    res.status(400).send('k is required');
+  const key = param(req.query.k);
+  const value = param(req.query.v);
+  if (!key || value === undefined) {
+    text(res, 'k and v are required, once each', 400);
     return;
   }
-  req.session.set(key, String(req.query.v ?? ''));
-  res.send('ok');
+  req.session.set(key, value);
+  text(res, 'ok');
 });
 
 app.get('/get', (req, res) => {
-  res.json(req.session.get(String(req.query.k ?? '')) ?? null);
+  const key = param(req.query.k);
+  if (!key) {
+    text(res, 'k is required, once', 400);
+    return;
+  }
+  res.json(req.session.get(key) ?? null);
 });
 
 app.get('/sessions', async (req, res) => {
@@ -100,16 +124,16 @@ app.get('/sessions', async (req, res) => {
 const onError: ErrorRequestHandler = (error, _req, res, _next) => {
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNEXPECTED';
-  res.status(code === 'STORE_UNAVAILABLE' ? 503 : 500).json({ error: code });
+  // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
+  const status = code === 'STORE_UNAVAILABLE' ? 503 : code === 'INVALID_DATA' ? 400 : 500;
+  res.status(status).json({ error: code });
 };
 app.use(onError);
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
 const server = app.listen(port, host, () => {
   const address = server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`@sess demo (express + memory) listening on http://${host}:${actual}`);
+  boundPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`@sess demo (express + memory) listening on http://${host}:${boundPort}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createSessionRepository, maskSessionId } from '@sess/core';
 import { session } from '@sess/express';
 import { RedisStore } from '@sess/redis';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Response } from 'express';
 import { Redis } from 'ioredis';
 
 /** What this app keeps in a session; `sessions.of(req)` types attribute access with it. */
@@ -12,6 +12,8 @@ interface AppSession {
 }
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The URL for messages and pages: never the password (nor a user name that might be a token). */
+const shownUrl = maskCredentials(redisUrl);
 // The client options packages/redis/README.md recommends: fail fast instead of queueing while Redis is
 // down, never re-send a command after a reconnect, keep reconnecting (that is how the store recovers).
 const client = new Redis(redisUrl, {
@@ -25,7 +27,7 @@ let lastRedisError = '';
 let started = false;
 client.on('error', (error: Error) => {
   // Reconnection attempts repeat the same error: log it once per distinct message (after startup).
-  if (started && error.message !== lastRedisError) console.warn(`redis: ${error.message}`);
+  if (started && error.message !== lastRedisError) console.warn(`redis: ${maskCredentials(error.message)}`);
   lastRedisError = error.message;
 });
 client.on('ready', () => {
@@ -46,7 +48,9 @@ try {
 } catch (error) {
   client.disconnect();
   const reason = lastRedisError || (error instanceof Error ? error.message : String(error));
-  console.error(`Cannot reach Redis at ${redisUrl} (${reason}); start Redis or set REDIS_URL`);
+  console.error(
+    `Cannot reach Redis at ${shownUrl} (${maskCredentials(reason)}); start Redis or set REDIS_URL`,
+  );
   process.exit(1);
 }
 started = true;
@@ -55,7 +59,7 @@ const store = new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'examp
 // The event subscription is up before the first request (or the app refuses to start, in one line).
 await store.ready(5000).catch((error: unknown) => {
   console.error(
-    `Redis at ${redisUrl} is not usable: ${error instanceof Error ? error.message : String(error)}`,
+    `Redis at ${shownUrl} is not usable: ${maskCredentials(error instanceof Error ? error.message : String(error))}`,
   );
   process.exit(1);
 });
@@ -72,27 +76,40 @@ app.use(sessions);
 app.get('/', (_req, res) => {
   res.type('html').send(`<!doctype html><title>@sess example</title>
 <h1>@sess example: Express + Redis store</h1>
-<p>Sessions live in Redis at ${redisUrl.replace(/\/\/[^@/]*@/, '//')}. Routes:
+<p>Sessions live in Redis at ${shownUrl}. Routes:
 <a href="/inc">/inc</a>, <a href="/set?k=color&v=blue">/set?k=color&amp;v=blue</a>,
 <a href="/get?k=color">/get?k=color</a>, <a href="/login?user=alice">/login?user=alice</a>,
 <a href="/me">/me</a>, <a href="/sessions">/sessions</a>, <a href="/logout">/logout</a>.</p>`);
 });
 
+/**
+ * One query parameter as a string; undefined when it is missing, repeated (`?k=a&k=b` parses to an
+ * array) or nested (`?k[x]=1` parses to an object). Such requests get a 400, never a 500.
+ */
+function param(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Plain text: never HTML, so nothing echoed from the request can run as a script. */
+function text(res: Response, body: string, status = 200): void {
+  res.status(status).type('text/plain').send(body);
+}
+
 app.get('/login', async (req, res) => {
-  const user = String(req.query.user ?? '');
+  const user = param(req.query.user);
   if (!user) {
-    res.status(400).send('user is required');
+    text(res, 'user is required, once', 400);
     return;
   }
   const s = sessions.of(req);
   await s.regenerate(); // new id against session fixation; data is kept
   s.principal = user; // indexes the session under this user
-  res.send(`logged in as ${user}`);
+  text(res, `logged in as ${user}`);
 });
 
 app.get('/logout', async (req, res) => {
   await req.session.destroy();
-  res.send('logged out');
+  text(res, 'logged out');
 });
 
 app.get('/me', (req, res) => {
@@ -105,21 +122,27 @@ app.get('/inc', (req, res) => {
   const s = sessions.of(req);
   const count = (s.get('count') ?? 0) + 1;
   s.set('count', count);
-  res.type('text').send(String(count));
+  text(res, String(count));
 });
 
 app.get('/set', (req, res) => {
-  const key = String(req.query.k ?? '');
-  if (!key) {
-    res.status(400).send('k is required');
+  const key = param(req.query.k);
+  const value = param(req.query.v);
+  if (!key || value === undefined) {
+    text(res, 'k and v are required, once each', 400);
     return;
   }
-  req.session.set(key, String(req.query.v ?? ''));
-  res.send('ok');
+  req.session.set(key, value);
+  text(res, 'ok');
 });
 
 app.get('/get', (req, res) => {
-  res.json(req.session.get(String(req.query.k ?? '')) ?? null);
+  const key = param(req.query.k);
+  if (!key) {
+    text(res, 'k is required, once', 400);
+    return;
+  }
+  res.json(req.session.get(key) ?? null);
 });
 
 app.get('/sessions', async (req, res) => {
@@ -143,7 +166,9 @@ app.get('/sessions', async (req, res) => {
 const onError: ErrorRequestHandler = (error, _req, res, _next) => {
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNEXPECTED';
-  res.status(code === 'STORE_UNAVAILABLE' ? 503 : 500).json({ error: code });
+  // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
+  const status = code === 'STORE_UNAVAILABLE' ? 503 : code === 'INVALID_DATA' ? 400 : 500;
+  res.status(status).json({ error: code });
 };
 app.use(onError);
 
@@ -168,4 +193,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     });
     server.closeAllConnections();
   });
+}
+
+/** Replaces the credentials of every URL in `text` (`redis://user:secret@host` -> `redis://***@host`). */
+function maskCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, '$1***@');
 }

@@ -81,6 +81,28 @@ describe('src/server.ts with Redis unreachable', () => {
   });
 });
 
+describe('src/server.ts never logs a credential', () => {
+  for (const [what, url] of [
+    ['unreachable', 'redis://admin:s3cret-pw@127.0.0.1:1'],
+    ['refusing the credentials', `redis://admin:s3cret-pw@${new URL(REDIS_URL).host}`],
+  ] as const) {
+    it(`masks the password of REDIS_URL when Redis is ${what}`, async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', serverPath], {
+        cwd: packageDir,
+        env: { ...process.env, PORT: '0', REDIS_URL: url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(output).toContain('redis://***@');
+      expect(output).not.toContain('s3cret-pw');
+    });
+  }
+});
+
 const prefix = runPrefix('smoke');
 
 if (await requireRedis('the example smoke test')) {

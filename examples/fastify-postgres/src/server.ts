@@ -65,18 +65,29 @@ app.get('/', async (_request, reply) => {
 </ul>`;
 });
 
-app.get<{ Querystring: { user?: string } }>('/login', async (request, reply) => {
-  const user = request.query.user;
-  if (!user) return reply.code(400).send('user is required');
+/**
+ * Query parameters as Fastify parses them: a repeated one (`?k=a&k=b`) is an array. Routes take one
+ * string each, and answer 400 when it is missing or repeated (a 500 from a TypeError otherwise).
+ */
+type Query = Record<string, string | string[] | undefined>;
+
+function param(query: Query, name: string): string | undefined {
+  const value = query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+app.get<{ Querystring: Query }>('/login', async (request, reply) => {
+  const user = param(request.query, 'user');
+  if (!user) return reply.code(400).type('text/plain').send('user is required, once');
   const s = sessions.of(request);
   await s.regenerate(); // new id against session fixation; data is kept
   s.principal = user; // indexes the session under this user (the principal column)
-  return `logged in as ${user}`;
+  return reply.type('text/plain').send(`logged in as ${user}`);
 });
 
-app.get('/logout', async (request) => {
+app.get('/logout', async (request, reply) => {
   await request.session.destroy();
-  return 'logged out';
+  return reply.type('text/plain').send('logged out');
 });
 
 app.get('/me', async (request, reply) => {
@@ -92,19 +103,20 @@ app.get('/inc', async (request, reply) => {
   return reply.type('text/plain').send(String(count));
 });
 
-app.get<{ Querystring: { k?: string; v?: string } }>('/set', async (request, reply) => {
-  const { k, v = '' } = request.query;
-  if (!k) return reply.code(400).send('k is required');
-  // Only this attribute goes to the database (a jsonb merge), so concurrent /set calls all persist.
+app.get<{ Querystring: Query }>('/set', async (request, reply) => {
+  const k = param(request.query, 'k');
+  const v = param(request.query, 'v');
+  if (!k || v === undefined)
+    return reply.code(400).type('text/plain').send('k and v are required, once each');
   request.session.set(k, v);
-  return 'ok';
+  return reply.type('text/plain').send('ok');
 });
 
-app.get<{ Querystring: { k?: string } }>('/get', async (request, reply) => {
+app.get<{ Querystring: Query }>('/get', async (request, reply) => {
+  const k = param(request.query, 'k');
+  if (!k) return reply.code(400).type('text/plain').send('k is required, once');
   // reply.send with a string would go out as text: serialize so that null is JSON too
-  return reply
-    .type('application/json')
-    .send(JSON.stringify(request.session.get(request.query.k ?? '') ?? null));
+  return reply.type('application/json').send(JSON.stringify(request.session.get(k) ?? null));
 });
 
 app.get('/sessions', async (request, reply) => {
@@ -122,7 +134,9 @@ app.get('/sessions', async (request, reply) => {
 // Store failures (database down or slow) arrive here as typed errors with a stable `code`.
 app.setErrorHandler(async (error, request, reply) => {
   if (isSessionError(error)) {
-    return reply.code(error.code === 'STORE_UNAVAILABLE' ? 503 : 500).send({ error: error.code });
+    // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
+    const status = error.code === 'STORE_UNAVAILABLE' ? 503 : error.code === 'INVALID_DATA' ? 400 : 500;
+    return reply.code(status).send({ error: error.code });
   }
   request.log.error(error);
   return reply.code(500).send({ error: 'UNEXPECTED' });

@@ -32,6 +32,23 @@ describe('src/server.ts with PostgreSQL unreachable', () => {
   });
 });
 
+describe('src/server.ts never logs a credential', () => {
+  it('masks the password of DATABASE_URL when PostgreSQL is unreachable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd,
+      env: { ...process.env, PORT: '0', DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(output).toContain('postgres://postgres:***@127.0.0.1:1/test');
+    expect(output).not.toContain('s3cret-pw');
+  });
+});
+
 if (await requireDatabase('the fastify-postgres example tests')) {
   const schema = runSchema('contract');
   afterAll(() => dropSchema(schema));
@@ -116,6 +133,60 @@ if (await requireDatabase('the fastify-postgres example tests')) {
         );
       } finally {
         await client.end();
+      }
+    });
+
+    it('a /login racing 30 concurrent /set: every write that found the session reaches the rotated one', async () => {
+      const first = await fetch(`${url}/inc`);
+      const sidOf = (response: Response) =>
+        response.headers
+          .getSetCookie()
+          .find((line) => line.startsWith('sid='))
+          ?.split(';')[0];
+      const cookie = sidOf(first)!;
+      const [login, ...sets] = await Promise.all([
+        fetch(`${url}/login?user=racer`, { headers: { cookie } }),
+        ...Array.from({ length: 30 }, (_, i) => fetch(`${url}/set?k=r${i}&v=${i}`, { headers: { cookie } })),
+      ]);
+      expect(login.status).toBe(200);
+      expect(sets.map((r) => r.status)).toEqual(Array(30).fill(200));
+      const rotated = sidOf(login)!;
+      expect(rotated).not.toBe(cookie);
+      // A /set that arrived after the rename found no session and started a new one (it got a cookie
+      // of its own); every other one wrote to the session that was being rotated.
+      const raced = sets.flatMap((r, i) => (sidOf(r) === undefined ? [i] : []));
+      const read = await Promise.all(
+        raced.map((i) => fetch(`${url}/get?k=r${i}`, { headers: { cookie: rotated } }).then((r) => r.json())),
+      );
+      expect(read).toEqual(raced.map(String));
+      expect(raced.length).toBeGreaterThan(0);
+    });
+
+    it('logins with unstorable names among concurrent writes: 400 for them, every other write succeeds', async () => {
+      const sid = async () => {
+        const response = await fetch(`${url}/inc`);
+        return response.headers
+          .getSetCookie()
+          .find((l) => l.startsWith('sid='))!
+          .split(';')[0]!;
+      };
+      const innocents = await Promise.all(Array.from({ length: 20 }, sid));
+      const attackers = await Promise.all(Array.from({ length: 4 }, sid));
+      for (let round = 0; round < 5; round++) {
+        const [bad, good] = await Promise.all([
+          Promise.all(
+            attackers.map((cookie, i) =>
+              fetch(`${url}/login?user=${i % 2 ? '%00' : 'x'.repeat(3000)}`, { headers: { cookie } }),
+            ),
+          ),
+          Promise.all(
+            innocents.map((cookie, i) =>
+              fetch(`${url}/set?k=round&v=${round}-${i}`, { headers: { cookie } }),
+            ),
+          ),
+        ]);
+        expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+        expect(good.map((r) => r.status)).toEqual(Array(20).fill(200));
       }
     });
 

@@ -38,9 +38,14 @@ app.get('/', (c) =>
 <p>From a shell: <code>curl -c jar -b jar http://${hostname}:${port}/inc</code></p>`),
 );
 
+/** One query parameter; undefined when it is missing or repeated (`?k=a&k=b`), which gets a 400. */
+function param(values: string[] | undefined): string | undefined {
+  return values?.length === 1 ? values[0] : undefined;
+}
+
 app.get('/login', async (c) => {
-  const user = c.req.query('user');
-  if (!user) return c.text('user is required', 400);
+  const user = param(c.req.queries('user'));
+  if (!user) return c.text('user is required, once', 400);
   const session = c.var.session;
   await session.regenerate(); // new id against session fixation; data is kept
   session.principal = user; // indexes the session under this user
@@ -64,13 +69,18 @@ app.get('/inc', (c) => {
 });
 
 app.get('/set', (c) => {
-  const key = c.req.query('k');
-  if (!key) return c.text('k is required', 400);
-  c.var.session.set(key, c.req.query('v') ?? '');
+  const key = param(c.req.queries('k'));
+  const value = param(c.req.queries('v'));
+  if (!key || value === undefined) return c.text('k and v are required, once each', 400);
+  c.var.session.set(key, value);
   return c.text('ok');
 });
 
-app.get('/get', (c) => c.json(c.var.session.get(c.req.query('k') ?? '') ?? null));
+app.get('/get', (c) => {
+  const key = param(c.req.queries('k'));
+  if (!key) return c.text('k is required, once', 400);
+  return c.json(c.var.session.get(key) ?? null);
+});
 
 app.get('/sessions', async (c) => {
   const session = c.var.session;
@@ -88,14 +98,18 @@ app.get('/sessions', async (c) => {
 
 // Store failures and other session errors arrive here as typed errors with a stable `code`.
 app.onError((error, c) => {
+  // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
   if (isSessionError(error))
-    return c.json({ error: error.code }, error.code === 'STORE_UNAVAILABLE' ? 503 : 500);
+    return c.json(
+      { error: error.code },
+      error.code === 'STORE_UNAVAILABLE' ? 503 : error.code === 'INVALID_DATA' ? 400 : 500,
+    );
   console.error(error);
   return c.json({ error: 'UNEXPECTED' }, 500);
 });
 
-const server = serve({ fetch: app.fetch, port, hostname }, () => {
-  console.log(`@sess demo (hono + @sess/fetch + memory) listening on http://${hostname}:${port}`);
+const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+  console.log(`@sess demo (hono + @sess/fetch + memory) listening on http://${hostname}:${info.port}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -16,7 +16,15 @@ export const repository = createSessionRepository<AppSession>({
 
 type Route = (session: RequestSession<AppSession>, query: URLSearchParams) => Response | Promise<Response>;
 
-const text = (body: string, status = 200) => new Response(body, { status });
+/** Plain text, never HTML: nothing echoed from the request can run as a script. */
+const text = (body: string, status = 200) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/** One query parameter; null when it is missing or repeated (`?k=a&k=b`), which gets a 400. */
+function param(query: URLSearchParams, name: string): string | null {
+  const values = query.getAll(name);
+  return values.length === 1 ? values[0]! : null;
+}
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
 const routes: Record<string, Route> = {
@@ -36,8 +44,8 @@ const routes: Record<string, Route> = {
     ),
 
   '/login': async (session, query) => {
-    const user = query.get('user');
-    if (!user) return text('user is required', 400);
+    const user = param(query, 'user');
+    if (!user) return text('user is required, once', 400);
     await session.regenerate(); // new id against session fixation; data is kept
     session.principal = user; // indexes the session under this user
     return text(`logged in as ${user}`);
@@ -58,13 +66,18 @@ const routes: Record<string, Route> = {
   },
 
   '/set': (session, query) => {
-    const key = query.get('k');
-    if (!key) return text('k is required', 400);
-    session.set(key, query.get('v') ?? '');
+    const key = param(query, 'k');
+    const value = param(query, 'v');
+    if (!key || value === null) return text('k and v are required, once each', 400);
+    session.set(key, value);
     return text('ok');
   },
 
-  '/get': (session, query) => json(session.get(query.get('k') ?? '') ?? null),
+  '/get': (session, query) => {
+    const key = param(query, 'k');
+    if (!key) return text('k is required, once', 400);
+    return json(session.get(key) ?? null);
+  },
 
   '/sessions': async (session) => {
     if (session.principal === null) return json({ error: 'log in first' }, 401);
@@ -95,8 +108,12 @@ export async function app(request: Request): Promise<Response> {
   try {
     return await withSessions(request);
   } catch (error) {
+    // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
     if (isSessionError(error))
-      return json({ error: error.code }, error.code === 'STORE_UNAVAILABLE' ? 503 : 500);
+      return json(
+        { error: error.code },
+        error.code === 'STORE_UNAVAILABLE' ? 503 : error.code === 'INVALID_DATA' ? 400 : 500,
+      );
     console.error(error);
     return json({ error: 'UNEXPECTED' }, 500);
   }

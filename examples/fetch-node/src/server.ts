@@ -5,7 +5,9 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 
 const server = serveFetch(app).listen(port, host, () => {
-  console.log(`@sess demo (node:http + @sess/fetch + memory) listening on http://${host}:${port}`);
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  console.log(`@sess demo (node:http + @sess/fetch + memory) listening on http://${host}:${bound}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -26,13 +26,30 @@ app.use(async (ctx, next) => {
     await next();
   } catch (error) {
     const code = isSessionError(error) ? error.code : 'UNEXPECTED';
-    ctx.status = code === 'STORE_UNAVAILABLE' ? 503 : 500;
+    // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
+    ctx.status = code === 'STORE_UNAVAILABLE' ? 503 : code === 'INVALID_DATA' ? 400 : 500;
     ctx.body = { error: code };
     if (!isSessionError(error)) ctx.app.emit('error', error, ctx);
   }
 });
 
 app.use(sessions);
+
+/**
+ * One query parameter as a string; undefined when it is missing or repeated (`?k=a&k=b` parses to an
+ * array). Such requests get a 400, never a 500.
+ */
+function param(ctx: Koa.Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Plain text, always: Koa would send a string that starts with "<" as HTML. */
+function text(ctx: Koa.Context, body: string, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'text/plain';
+  ctx.body = body;
+}
 
 const routes: Record<string, Koa.Middleware> = {
   '/': (ctx) => {
@@ -51,21 +68,20 @@ const routes: Record<string, Koa.Middleware> = {
   },
 
   '/login': async (ctx) => {
-    const user = ctx.query.user;
-    if (typeof user !== 'string' || !user) {
-      ctx.status = 400;
-      ctx.body = 'user is required';
+    const user = param(ctx, 'user');
+    if (!user) {
+      text(ctx, 'user is required, once', 400);
       return;
     }
     const s = sessions.of(ctx);
     await s.regenerate(); // new id against session fixation; data is kept
     s.principal = user; // indexes the session under this user
-    ctx.body = `logged in as ${user}`;
+    text(ctx, `logged in as ${user}`);
   },
 
   '/logout': async (ctx) => {
     await ctx.session.destroy();
-    ctx.body = 'logged out';
+    text(ctx, 'logged out');
   },
 
   '/me': (ctx) => {
@@ -78,23 +94,28 @@ const routes: Record<string, Koa.Middleware> = {
     const s = sessions.of(ctx);
     const count = (s.get('count') ?? 0) + 1;
     s.set('count', count);
-    ctx.body = String(count);
+    text(ctx, String(count));
   },
 
   '/set': (ctx) => {
-    const { k, v = '' } = ctx.query;
-    if (typeof k !== 'string' || !k) {
-      ctx.status = 400;
-      ctx.body = 'k is required';
+    const k = param(ctx, 'k');
+    const v = param(ctx, 'v');
+    if (!k || v === undefined) {
+      text(ctx, 'k and v are required, once each', 400);
       return;
     }
-    ctx.session.set(k, String(v));
-    ctx.body = 'ok';
+    ctx.session.set(k, v);
+    text(ctx, 'ok');
   },
 
   '/get': (ctx) => {
+    const k = param(ctx, 'k');
+    if (!k) {
+      text(ctx, 'k is required, once', 400);
+      return;
+    }
     ctx.type = 'json'; // a string attribute must still be sent as JSON
-    ctx.body = JSON.stringify(ctx.session.get(String(ctx.query.k ?? '')) ?? null);
+    ctx.body = JSON.stringify(ctx.session.get(k) ?? null);
   },
 
   '/sessions': async (ctx) => {
@@ -121,7 +142,9 @@ app.use((ctx, next) => {
 });
 
 const server = app.listen(port, host, () => {
-  console.log(`@sess demo (koa + memory) listening on http://${host}:${port}`);
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  console.log(`@sess demo (koa + memory) listening on http://${host}:${bound}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

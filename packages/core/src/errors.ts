@@ -12,7 +12,8 @@ export type SessionErrorCode =
   | 'CONFLICT'
   | 'UNSUPPORTED'
   | 'CONFIG'
-  | 'CREATION_FORBIDDEN';
+  | 'CREATION_FORBIDDEN'
+  | 'INVALID_DATA';
 
 export class SessionError extends Error {
   readonly code: SessionErrorCode;
@@ -83,5 +84,16 @@ export class SessionConfigError extends SessionError {
 export class SessionCreationForbiddenError extends SessionError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('CREATION_FORBIDDEN', message, options);
+  }
+}
+
+/**
+ * Session data breaks a rule every store relies on: a principal or attribute name that is not a
+ * non-empty, well-formed string of at most 512 characters without U+0000 (thrown where it is set), or a
+ * session over its size limits (thrown by save). Only this request's session is refused.
+ */
+export class SessionDataError extends SessionError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_DATA', message, options);
   }
 }

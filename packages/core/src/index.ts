@@ -5,6 +5,7 @@ export {
   SessionConfigError,
   SessionConflictError,
   SessionCreationForbiddenError,
+  SessionDataError,
   SessionDecodeError,
   SessionEncodeError,
   SessionError,
@@ -30,6 +31,13 @@ export {
 } from './http/session-id-resolver.js';
 export { createSessionManager, SessionManager, type SessionManagerOptions } from './http/session-manager.js';
 export { Session, type SessionData } from './session.js';
+export {
+  DEFAULT_MAX_ATTRIBUTES,
+  DEFAULT_MAX_ENCODED_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_STORED_IDLE_MS,
+  type SessionLimits,
+} from './session-data-rules.js';
 export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
 export {
   maskSessionId,
@@ -37,10 +45,12 @@ export {
   randomIdGenerator,
   type SessionIdGenerator,
 } from './session-id.js';
+export { checkRecord } from './session-record-check.js';
 export {
   createSessionRepository,
   type DecodeErrorReport,
   PRINCIPAL_NAME_INDEX,
+  type SaveOutcome,
   SessionRepository,
   type SessionRepositoryOptions,
 } from './session-repository.js';
@@ -53,5 +63,6 @@ export type {
   SessionWrite,
   StoreCapabilities,
   StoreEvent,
+  UnreadableSession,
 } from './session-store.js';
 export { storeCapabilities } from './store-capabilities.js';

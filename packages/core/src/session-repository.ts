@@ -1,9 +1,18 @@
 import { type Clock, systemClock } from './clock.js';
 import { type AttributeCodec, jsonCodec } from './codec.js';
 import { SessionConfigError, SessionError, UnsupportedCapabilityError } from './errors.js';
+import { RenamedIds } from './renamed-ids.js';
 import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING, VALUES } from './session.js';
+import {
+  checkSessionSize,
+  MAX_STORED_IDLE_MS,
+  type ResolvedSessionLimits,
+  resolveSessionLimits,
+  type SessionLimits,
+} from './session-data-rules.js';
 import { SessionEventHub, type SessionEventListener } from './session-events.js';
 import { maskSessionId, randomIdGenerator, type SessionIdGenerator } from './session-id.js';
+import { checkRecord } from './session-record-check.js';
 import type {
   EventGap,
   SessionEventType,
@@ -39,7 +48,27 @@ export interface SessionRepositoryOptions {
   onDecodeError?: (report: DecodeErrorReport) => void;
   /** Called when an event listener throws. Default: console.error. */
   onListenerError?: (error: unknown) => void;
+  /** Size limits per session, checked at save (SessionDataError). See docs/security.md. */
+  limits?: SessionLimits;
+  /**
+   * For this long after this process renames a session (`regenerate()`), an attribute write that was
+   * in flight on the old id is applied to the new id instead of being dropped (see saveWithOutcome).
+   * In-process only. Default 10 000 ms; 0 drops such writes.
+   */
+  forwardWritesAfterRenameMs?: number;
 }
+
+/**
+ * What a save did:
+ * - 'saved': written (created, renamed, updated or touched) under the session's id;
+ * - 'unchanged': nothing needed writing;
+ * - 'forwarded': the session had been renamed by another request of this process while this one was
+ *   in flight; its attribute changes (not principal or timeout changes) were applied to the new id.
+ *   The old id stays dead: the response must not send it, nor learn the new one;
+ * - 'gone': the session no longer exists under its id (destroyed, expired, or renamed elsewhere);
+ *   nothing was written, and any changes this request made to it are lost.
+ */
+export type SaveOutcome = 'saved' | 'unchanged' | 'forwarded' | 'gone';
 
 /**
  * Spring Session's SessionRepository plus FindByIndexNameSessionRepository, over any SessionStore.
@@ -63,6 +92,8 @@ export class SessionRepository<Data extends object = SessionData> {
   readonly #events: SessionEventHub;
   #unsubscribeStore: (() => void) | null = null;
   readonly #onListenerError: (error: unknown) => void;
+  readonly #limits: ResolvedSessionLimits;
+  readonly #renamed: RenamedIds;
 
   constructor(options: SessionRepositoryOptions) {
     assertStoreCapabilities(options.store);
@@ -71,6 +102,8 @@ export class SessionRepository<Data extends object = SessionData> {
     this.#codec = options.codec ?? jsonCodec;
     this.idGenerator = options.idGenerator ?? randomIdGenerator();
     this.idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? 30 * 60_000);
+    if (this.idleTimeoutMs > MAX_STORED_IDLE_MS)
+      throw new SessionConfigError('idleTimeoutMs must be at most 10 years');
     const absolute = options.absoluteTimeoutMs ?? null;
     this.absoluteTimeoutMs = absolute === null ? null : positive('absoluteTimeoutMs', absolute);
     this.#removeUndecodable = options.removeUndecodable ?? true;
@@ -81,6 +114,11 @@ export class SessionRepository<Data extends object = SessionData> {
     this.#events = new SessionEventHub(this.#onListenerError);
     this.eventSource = typeof this.store.subscribe === 'function' ? 'store' : 'process';
     this.#env = { clock: this.clock, codec: this.#codec, idGenerator: this.idGenerator };
+    this.#limits = resolveSessionLimits(options.limits);
+    const forwardMs = options.forwardWritesAfterRenameMs ?? 10_000;
+    if (!(forwardMs >= 0) || !Number.isFinite(forwardMs))
+      throw new SessionConfigError('forwardWritesAfterRenameMs must be 0 or a positive number of ms');
+    this.#renamed = new RenamedIds(forwardMs);
   }
 
   /** A new, unsaved session with a fresh id. Nothing is written until `save`. */
@@ -115,6 +153,11 @@ export class SessionRepository<Data extends object = SessionData> {
       throw error;
     }
     if (record === null) return null;
+    try {
+      checkRecord(record);
+    } catch (error) {
+      return this.#unreadable(id, error);
+    }
     if (isExpired(record, this.clock.now())) {
       await this.#expire(record);
       return null;
@@ -128,10 +171,18 @@ export class SessionRepository<Data extends object = SessionData> {
 
   /**
    * Writes what changed. Creates new sessions (create-if-absent), renames after `changeId()`, applies
-   * attribute deltas, or only touches. Resolves false when the session no longer exists in the store
-   * (destroyed or rotated by another request): nothing is written then, so it stays gone.
+   * attribute deltas, or only touches. Resolves false when the session no longer exists under its id
+   * (destroyed or rotated by another request): it stays gone, and its id must not be handed out. The
+   * changes may still have been forwarded to a new id: saveWithOutcome tells which.
+   * Rejects with SessionDataError when the session is over its size limits (nothing is written).
    */
   async save(session: Session<Data>): Promise<boolean> {
+    const outcome = await this.saveWithOutcome(session);
+    return outcome === 'saved' || outcome === 'unchanged';
+  }
+
+  /** `save`, telling what happened: in particular whether changes were dropped ('gone'). */
+  async saveWithOutcome(session: Session<Data>): Promise<SaveOutcome> {
     const changes = session[TRACKING];
     const now = this.clock.now();
     for (const name of changes.read) {
@@ -144,19 +195,22 @@ export class SessionRepository<Data extends object = SessionData> {
       await this.#create(session, now);
       if (this.eventSource === 'process')
         this.#events.emit({ type: 'created', sessionId: session.id, principal: session.principal });
-      return true;
+      return 'saved';
     }
-    if (changes.persistedId !== session.id && !(await this.#rename(changes.persistedId, session, now)))
-      return false;
+    const renaming = changes.persistedId !== session.id;
+    if (renaming && !(await this.#rename(changes.persistedId, session, now))) return 'gone';
     const dirty =
       changes.set.size > 0 || changes.removed.size > 0 || changes.principalChanged || changes.timeoutChanged;
-    if (dirty) return this.#write(session, 'update', now);
+    if (dirty) {
+      if (await this.#write(session, 'update', now)) return 'saved';
+      return renaming ? 'gone' : this.#forward(session, now);
+    }
     if (changes.accessed) {
       const touched = await this.#touch(session, now);
       if (touched) changes.accessed = false;
-      return touched;
+      return touched ? 'saved' : 'gone';
     }
-    return true;
+    return renaming ? 'saved' : 'unchanged';
   }
 
   /**
@@ -204,8 +258,13 @@ export class SessionRepository<Data extends object = SessionData> {
     const now = this.clock.now();
     const found = new Map<string, Session<Data>>();
     for (const record of await this.store.findByPrincipal(principal)) {
-      if (record.principal !== principal || isExpired(record, now)) continue;
+      if ('unreadable' in record) {
+        await this.#unreadable(record.id, record.unreadable);
+        continue;
+      }
       try {
+        checkRecord(record);
+        if (record.principal !== principal || isExpired(record, now)) continue;
         found.set(record.id, this.#fromRecord(record));
       } catch (error) {
         await this.#unreadable(record.id, error);
@@ -279,6 +338,15 @@ export class SessionRepository<Data extends object = SessionData> {
     const names = kind === 'create' ? values.keys() : changes.set.values();
     const set = new Map<string, string>();
     for (const name of names) set.set(name, this.#codec.encode(values.get(name)));
+    // Only a write that sets attributes can make a session larger.
+    if (set.size > 0) {
+      checkSessionSize(
+        values.keys(),
+        values.size,
+        (name) => set.get(name) ?? changes.encoded.get(name),
+        this.#limits,
+      );
+    }
     const write: SessionWrite = {
       id: session.id,
       kind,
@@ -331,25 +399,63 @@ export class SessionRepository<Data extends object = SessionData> {
     return this.#write(session, 'update', now); // an empty delta moves only timestamps and expiry
   }
 
+  /**
+   * Applies the attribute changes of a session that another request of this process renamed while
+   * this one was in flight to its new id (see SaveOutcome 'forwarded'). The new id's own timestamps,
+   * timeout and principal are kept: a racing request must not change who the session belongs to.
+   */
+  async #forward(session: Session<Data>, now: number): Promise<SaveOutcome> {
+    const changes = session[TRACKING];
+    if (!this.#renamed.enabled || (changes.set.size === 0 && changes.removed.size === 0)) return 'gone';
+    const values = session[VALUES]();
+    const set = new Map<string, string>();
+    for (const name of changes.set) set.set(name, this.#codec.encode(values.get(name)));
+    // Twice: the new id may itself be renamed between our read and our write.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const target = await this.#renamed.current(session.id, now);
+      if (target === undefined) return 'gone';
+      let stored: SessionRecord | null;
+      try {
+        stored = await this.store.load(target);
+        if (stored !== null) checkRecord(stored);
+      } catch (error) {
+        if (isDecodeError(error)) return 'gone';
+        throw error;
+      }
+      if (stored === null || isExpired(stored, now)) return 'gone';
+      const applied = await this.store.save({
+        id: target,
+        kind: 'update',
+        now,
+        createdAt: stored.createdAt,
+        lastAccessedAt: stored.lastAccessedAt,
+        maxInactiveMs: stored.maxInactiveMs,
+        absoluteExpiresAt: stored.absoluteExpiresAt,
+        expiresAt: stored.expiresAt,
+        set,
+        removed: [...changes.removed],
+      });
+      if (applied) {
+        for (const [name, text] of set) changes.encoded.set(name, text);
+        for (const name of changes.removed) changes.encoded.delete(name);
+        changes.set.clear();
+        changes.removed.clear();
+        changes.principalChanged = false;
+        changes.timeoutChanged = false;
+        changes.accessed = false;
+        return 'forwarded';
+      }
+    }
+    return 'gone';
+  }
+
   /** Moves the stored session from `oldId` to the session's new id. False when `oldId` is gone. */
   async #rename(oldId: string, session: Session<Data>, now: number): Promise<boolean> {
     const changes = session[TRACKING];
-    if (this.store.changeId) {
-      if (!(await this.store.changeId(oldId, session.id, now))) return false;
-    } else {
-      // Honest fallback for stores without an atomic rename: copy what is stored, then delete the old id.
-      const stored = await this.store.load(oldId);
-      if (stored === null || isExpired(stored, now)) return false;
-      await this.store.save({
-        ...stored,
-        id: session.id,
-        kind: 'create',
-        now,
-        set: stored.attributes,
-        removed: [],
-      });
-      await this.store.delete(oldId);
-    }
+    const done = this.#move(oldId, session.id, now);
+    // Remembered before the store answers: a write on `oldId` failing meanwhile waits for this result.
+    this.#renamed.record(oldId, session.id, now, done);
+    if (!(await done)) return false;
     changes.persistedId = session.id;
     if (this.eventSource === 'process') {
       this.#events.emit({
@@ -359,6 +465,23 @@ export class SessionRepository<Data extends object = SessionData> {
         principal: session.principal,
       });
     }
+    return true;
+  }
+
+  async #move(oldId: string, newId: string, now: number): Promise<boolean> {
+    if (this.store.changeId) return this.store.changeId(oldId, newId, now);
+    // Honest fallback for stores without an atomic rename: copy what is stored, then delete the old id.
+    const stored = await this.store.load(oldId);
+    if (stored === null || isExpired(checkRecord(stored), now)) return false;
+    await this.store.save({
+      ...stored,
+      id: newId,
+      kind: 'create',
+      now,
+      set: stored.attributes,
+      removed: [],
+    });
+    await this.store.delete(oldId);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import type { SessionDecodeError } from './errors.js';
+
 /**
  * The contract a store author implements. Core owns meaning (encoding, expiry, indexing, events it
  * causes); the store owns persistence. Everything a store receives is already decided: encoded
@@ -24,6 +26,15 @@ export interface SessionRecord {
   readonly principal: string | null;
   /** Attribute name -> encoded value. Names are arbitrary strings (including "__proto__"). */
   readonly attributes: ReadonlyMap<string, string>;
+}
+
+/**
+ * A session a store found but cannot read (in a findByPrincipal listing). Core reports it through
+ * onDecodeError and removes it, as it does for an unreadable session loaded by id.
+ */
+export interface UnreadableSession {
+  readonly id: string;
+  readonly unreadable: SessionDecodeError;
 }
 
 /**
@@ -129,8 +140,12 @@ export interface SessionStore {
   /** Remove the session and its index entries. Resolves true when something was removed. */
   delete(id: string): Promise<boolean>;
 
-  /** Records whose principal equals `principal` (expired ones may be included; core filters). */
-  findByPrincipal?(principal: string): Promise<SessionRecord[]>;
+  /**
+   * Records whose principal equals `principal` (expired ones may be included; core filters). One
+   * unreadable session must never fail the listing: leave it out, or return it as
+   * `{ id, unreadable }` so core reports it through onDecodeError and removes it.
+   */
+  findByPrincipal?(principal: string): Promise<Array<SessionRecord | UnreadableSession>>;
   /** Move only the last-access time and expiry. Resolves false when the session no longer exists. */
   touch?(touch: SessionTouch): Promise<boolean>;
   /**

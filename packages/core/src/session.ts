@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { AttributeCodec } from './codec.js';
+import { checkAttributeName, checkPrincipal, MAX_STORED_IDLE_MS } from './session-data-rules.js';
 import { maskSessionId, type SessionIdGenerator } from './session-id.js';
 import type { SessionRecord } from './session-store.js';
 
@@ -134,8 +135,8 @@ export class Session<Data extends object = SessionData> {
   }
 
   set maxInactiveMs(value: number) {
-    if (!Number.isFinite(value) || value <= 0)
-      throw new RangeError('maxInactiveMs must be a positive number of ms');
+    if (!Number.isFinite(value) || value <= 0 || value > MAX_STORED_IDLE_MS)
+      throw new RangeError('maxInactiveMs must be a positive number of ms, at most 10 years');
     if (value === this.#maxInactiveMs) return;
     this.#maxInactiveMs = value;
     this[TRACKING].timeoutChanged = true;
@@ -161,9 +162,8 @@ export class Session<Data extends object = SessionData> {
   }
 
   set principal(value: string | null) {
-    if (value !== null && typeof value !== 'string')
-      throw new TypeError('principal must be a string or null');
     if (value === this.#principal) return;
+    checkPrincipal(value);
     this.#principal = value;
     this[TRACKING].principalChanged = true;
   }
@@ -176,8 +176,9 @@ export class Session<Data extends object = SessionData> {
 
   /** Sets an attribute. Setting `undefined` removes it. */
   set<K extends keyof Data & string>(name: K, value: Data[K]): this {
-    if (typeof name !== 'string') throw new TypeError('attribute names must be strings');
     if (value === undefined) return this.remove(name);
+    // A name already held passed the check when it was set (or was stored by an older version).
+    if (!this.#values.has(name)) checkAttributeName(name);
     this.#values.set(name, value);
     const changes = this[TRACKING];
     changes.set.add(name);

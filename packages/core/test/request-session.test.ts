@@ -129,4 +129,19 @@ describe('what the application sees', () => {
     await repository.deleteById(other.slice(4)); // an administrator revoking by id
     expect(events.map((e) => e.principal)).toEqual(['alice', 'alice']);
   });
+
+  it("tells a request whose changes were dropped: save() resolves 'gone' after another request destroyed the session", async () => {
+    const { manager } = setup();
+    const cookie = await stored(manager);
+    const slow = await manager.load(port(cookie));
+    const logout = await manager.load(port(cookie));
+    await logout.session.destroy();
+    slow.session.set('late', 1);
+    expect(await slow.session.save()).toBe('gone');
+    const fresh = await manager.load(port(cookie));
+    expect(fresh.session.isNew).toBe(true);
+    const writer = await manager.load(port());
+    writer.session.set('a', 1);
+    expect(await writer.session.save()).toBe('saved');
+  });
 });

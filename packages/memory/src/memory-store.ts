@@ -1,5 +1,6 @@
 import {
   type Clock,
+  SessionConfigError,
   SessionConflictError,
   type SessionRecord,
   type SessionStore,
@@ -14,7 +15,8 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /**
    * Upper bound on stored sessions. When a new session would exceed it, the least recently used
-   * session (oldest load, save or touch) is evicted and a 'deleted' event is raised. Default: no cap.
+   * session (oldest load, save or touch) is evicted, in constant time, and a 'deleted' event is raised
+   * ('expired' if it had expired). Other expired sessions are left to the sweeper. Default: no cap.
    */
   maxSessions?: number;
   /** How often expired sessions are swept (and 'expired' events raised), in ms. Default 1000. */
@@ -49,8 +51,10 @@ export class MemoryStore implements SessionStore {
     this.#clock = options.clock ?? systemClock;
     this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
     this.#sweepIntervalMs = options.sweepIntervalMs ?? 1000;
-    if (!(this.#maxSessions >= 1)) throw new RangeError('maxSessions must be at least 1');
-    if (!(this.#sweepIntervalMs >= 10)) throw new RangeError('sweepIntervalMs must be at least 10');
+    if (!(this.#maxSessions >= 1))
+      throw new SessionConfigError('@sess/memory: maxSessions must be at least 1');
+    if (!(this.#sweepIntervalMs >= 10) || !Number.isFinite(this.#sweepIntervalMs))
+      throw new SessionConfigError('@sess/memory: sweepIntervalMs must be at least 10');
   }
 
   /** Number of sessions held, expired ones not yet swept included. */
@@ -210,13 +214,20 @@ export class MemoryStore implements SessionStore {
     this.#sessions.set(id, entry);
   }
 
+  /**
+   * Makes room by evicting from the front of the Map (the least recently used), never by scanning it:
+   * a full sweep per new session is what made a full store slow to the point of unusable.
+   */
   #evictFor(incoming: number): void {
-    if (this.#sessions.size + incoming <= this.#maxSessions) return;
-    this.#sweep(this.#clock.now());
-    for (const id of this.#sessions.keys()) {
-      if (this.#sessions.size + incoming <= this.#maxSessions) break;
-      const entry = this.#remove(id);
-      if (entry) this.#emit({ type: 'deleted', sessionId: id, principal: entry.principal });
+    const now = this.#clock.now();
+    while (this.#sessions.size > 0 && this.#sessions.size + incoming > this.#maxSessions) {
+      const [id, entry] = this.#sessions.entries().next().value as [string, Entry];
+      if (now >= entry.expiresAt) {
+        this.#expire(id);
+      } else {
+        this.#remove(id);
+        this.#emit({ type: 'deleted', sessionId: id, principal: entry.principal });
+      }
     }
   }
 

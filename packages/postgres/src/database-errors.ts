@@ -9,6 +9,17 @@ export function sqlState(error: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 
+/**
+ * The server refused the statement for what it contained (bad data, a constraint, a trigger, a limit
+ * such as the index row size), not because it is unreachable, overloaded, shutting down or missing
+ * the table: running each session of a shared statement alone then isolates the one at fault.
+ */
+export function isStatementDataError(error: unknown): boolean {
+  // The store's own calls wrap the server's error (toStoreError): look at what the server said.
+  const state = sqlState(isSessionError(error) ? error.cause : error);
+  return state !== undefined && !/^(08|40|42|53|55|57|58|3D|3F|F0|XX)/.test(state);
+}
+
 /** Thrown by the store's own deadline; mapped to StoreUnavailableError like pg's own timeouts. */
 export class QueryDeadlineError extends Error {
   constructor(ms: number) {
@@ -33,7 +44,7 @@ function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const state = sqlState(error);
   if (error instanceof QueryDeadlineError || /timeout/i.test(message)) {
-    return `${message}. The database is slow or unreachable; raise queryTimeoutMs if this is expected load.`;
+    return `${message}. The database is slow or unreachable; raise operationTimeoutMs if this is expected load.`;
   }
   if (state === '42P01' || state === '3F000') {
     return `${message} (${state}). The sessions table is missing: run store.migrate() or apply schemaSql() by hand.`;

@@ -22,11 +22,13 @@ export interface PostgresStoreOptions {
    */
   createListenClient?: () => Client;
   /**
-   * Longest wait for any one database call, connection checkout included, in ms. Past it the call
-   * rejects with StoreUnavailableError (a write that timed out may still have been applied). Also
-   * passed to pg as query_timeout, so a stuck connection is dropped from the pool. Default 5000.
+   * Longest wait for any one database call, connection checkout and queueing included, in ms. Past it
+   * the call rejects with StoreUnavailableError (a write that timed out may still have been applied).
+   * Also passed to pg as query_timeout, so a stuck connection is dropped from the pool. Default 2000:
+   * a stalled database (a locked table, a hung connection) fails requests fast rather than holding
+   * them; raise it if your database is expected to answer slower than that under load.
    */
-  queryTimeoutMs?: number;
+  operationTimeoutMs?: number;
   /**
    * Use named prepared statements (parsed and planned once per connection). Default true. Turn off
    * behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
@@ -49,8 +51,10 @@ export interface PostgresStoreOptions {
   listenHeartbeatMs?: number;
   /**
    * Called for failures of background work (the cleanup timer, the LISTEN connection, sending events),
-   * which has no
-   * caller to throw to. Default: console.warn. Request-path calls throw instead.
+   * which has no caller to throw to. Default: console.warn. Request-path calls throw instead.
    */
-  onBackgroundError?: (error: unknown, source: 'cleanup' | 'listen' | 'notify') => void;
+  onBackgroundError?: (error: unknown, source: PostgresBackgroundSource) => void;
 }
+
+/** Where a background failure happened: the cleanup timer, the LISTEN connection, or sending NOTIFYs. */
+export type PostgresBackgroundSource = 'cleanup' | 'listen' | 'notify';

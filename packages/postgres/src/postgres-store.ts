@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   type Clock,
   type EventGap,
-  SessionConfigError,
   SessionConflictError,
   SessionDecodeError,
   type SessionRecord,
@@ -10,21 +9,22 @@ import {
   type SessionTouch,
   type SessionWrite,
   type StoreEvent,
-  systemClock,
+  type UnreadableSession,
 } from '@sess/core';
 import { ListenerSet } from '@sess/core/store';
-import type { Client, Pool, PoolOptions, QueryConfig, QueryResult } from 'pg';
+import type { Client, Pool, QueryConfig, QueryResult } from 'pg';
 import { attributesJson, parseAttributes, storedName } from './attribute-document.js';
-import { sqlState, toStoreError, UNIQUE_VIOLATION } from './database-errors.js';
+import { isStatementDataError, sqlState, toStoreError, UNIQUE_VIOLATION } from './database-errors.js';
 import { decodePayload } from './event-payload.js';
 import { EventPublisher } from './event-publisher.js';
 import { type MigrationResult, migrateTable } from './migrate.js';
 import { NotificationListener } from './notification-listener.js';
-import type { PostgresStoreOptions } from './postgres-store-options.js';
+import type { PostgresBackgroundSource, PostgresStoreOptions } from './postgres-store-options.js';
+import { type ResolvedStoreOptions, resolveStoreOptions } from './resolve-store-options.js';
 import { type SessionStatements, sessionStatements } from './session-statements.js';
-import { MAX_IDENTIFIER_LENGTH } from './sql-identifier.js';
 import { StatementBatcher } from './statement-batcher.js';
-import { type TableNames, tableNames } from './table-names.js';
+import { checkIdleTimeout, checkPrincipal, checkTime, isStorablePrincipal } from './storable-values.js';
+import type { TableNames } from './table-names.js';
 import { withDeadline } from './with-deadline.js';
 
 interface SessionRow {
@@ -59,7 +59,6 @@ interface SessionUpdate {
 
 /** Most sessions one batched load or update statement carries. */
 const BATCH_LIMIT = 64;
-const CHANNEL_SHAPE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /**
  * The PostgreSQL session store on a pg Pool you own: one row per session, attributes in a jsonb
@@ -94,7 +93,7 @@ export class PostgresStore implements SessionStore {
   readonly #cleanupBatchSize: number;
   readonly #listenHeartbeatMs: number;
   readonly #createListenClient: (() => Client) | undefined;
-  readonly #onBackgroundError: NonNullable<PostgresStoreOptions['onBackgroundError']>;
+  readonly #onBackgroundError: (error: unknown, source: PostgresBackgroundSource) => void;
   // A foreign subscriber's failure must not break the store (core wraps its own listeners).
   readonly #listeners = new ListenerSet<StoreEvent>(() => undefined);
   readonly #gapListeners = new ListenerSet<EventGap>((error) => this.#onBackgroundError(error, 'listen'));
@@ -108,66 +107,35 @@ export class PostgresStore implements SessionStore {
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    if (!options || typeof options.pool?.query !== 'function' || typeof options.pool.connect !== 'function') {
-      throw new SessionConfigError('@sess/postgres: options.pool must be a pg Pool (new pg.Pool({...}))');
-    }
-    this.#pool = options.pool;
-    this.#names = tableNames(options);
-    this.schema = this.#names.schema;
-    this.table = this.#names.table;
-    this.#events = options.events ?? true;
-    this.#channel = options.channel ?? `${this.schema}.${this.table}`;
-    if (!CHANNEL_SHAPE.test(this.#channel) || Buffer.byteLength(this.#channel) > MAX_IDENTIFIER_LENGTH) {
-      throw new SessionConfigError(
-        `@sess/postgres: the NOTIFY channel ${JSON.stringify(this.#channel)} is not usable: at most ` +
-          `${MAX_IDENTIFIER_LENGTH} letters, digits, "_", ".", ":" or "-". Set the channel option.`,
-      );
-    }
-    this.#timeoutMs = positive('queryTimeoutMs', options.queryTimeoutMs ?? 5000);
-    this.#prepared = options.preparedStatements ?? true;
-    this.#clock = options.clock ?? systemClock;
-    this.#cleanupIntervalMs = nonNegative('cleanupIntervalMs', options.cleanupIntervalMs ?? 60_000);
-    this.#cleanupBatchSize = positive('cleanupBatchSize', options.cleanupBatchSize ?? 500);
-    if (!Number.isInteger(this.#cleanupBatchSize))
-      throw new SessionConfigError('@sess/postgres: cleanupBatchSize must be a whole number');
-    this.#listenHeartbeatMs = nonNegative('listenHeartbeatMs', options.listenHeartbeatMs ?? 30_000);
-    this.#onBackgroundError =
-      options.onBackgroundError ??
-      ((error, source) => console.warn(`[@sess/postgres] background ${source} failed`, error));
-    this.#createListenClient = this.#events
-      ? (options.createListenClient ?? poolClientFactory(this.#pool))
-      : undefined;
+    const resolved = resolveStoreOptions(options);
+    this.#pool = resolved.pool;
+    this.#names = resolved.names;
+    this.schema = resolved.names.schema;
+    this.table = resolved.names.table;
+    this.#events = resolved.events;
+    this.#channel = resolved.channel;
+    this.#timeoutMs = resolved.operationTimeoutMs;
+    this.#prepared = resolved.preparedStatements;
+    this.#clock = resolved.clock;
+    this.#cleanupIntervalMs = resolved.cleanupIntervalMs;
+    this.#cleanupBatchSize = resolved.cleanupBatchSize;
+    this.#listenHeartbeatMs = resolved.listenHeartbeatMs;
+    this.#onBackgroundError = resolved.onBackgroundError;
+    this.#createListenClient = resolved.createListenClient;
     this.#sql = sessionStatements(this.#names);
-    // Each kind may use a third of the pool at once, so loads and updates leave room for the other
-    // and for everything else the application runs on its pool.
-    // Without coalescing: batches of one, never held back (the pool queues what it cannot run yet).
-    const coalesce = options.coalesceStatements ?? true;
-    const poolSize = (this.#pool as { options?: { max?: number } }).options?.max ?? 10;
-    const concurrency = coalesce ? Math.max(1, Math.floor(poolSize / 3)) : Number.POSITIVE_INFINITY;
-    const maxBatch = coalesce ? BATCH_LIMIT : 1;
-    this.#loads = new StatementBatcher<string, SessionRow | undefined>({
-      run: (ids) => this.#loadRows(ids),
-      keyOf: (id) => id,
-      distinct: false,
-      concurrency,
-      maxBatch,
-    });
-    this.#updates = new StatementBatcher<SessionUpdate, boolean>({
-      run: (updates) => this.#update(updates),
-      keyOf: (update) => update.id,
-      distinct: true,
-      concurrency,
-      maxBatch,
-    });
-    this.#publisher = this.#events
-      ? new EventPublisher({
-          origin: this.#origin,
-          send: async (payloads) => {
-            await this.#query('NOTIFY', NOTIFY_SQL, [this.#channel, payloads]);
-          },
-          onError: (error) => this.#onBackgroundError(error, 'notify'),
-        })
-      : null;
+    this.#loads = this.#batcher(
+      resolved,
+      (ids) => this.#loadRows(ids),
+      (id) => id,
+      false,
+    );
+    this.#updates = this.#batcher(
+      resolved,
+      (updates) => this.#update(updates),
+      (u) => u.id,
+      true,
+    );
+    this.#publisher = this.#events ? this.#eventPublisher() : null;
     if (this.#events) {
       this.subscribe = (listener) => this.#subscribe(listener);
       this.subscribeGaps = (listener) => (this.#closed ? () => undefined : this.#gapListeners.add(listener));
@@ -185,14 +153,28 @@ export class PostgresStore implements SessionStore {
     return row ? toRecord(row) : null;
   }
 
-  async findByPrincipal(principal: string): Promise<SessionRecord[]> {
+  /** A row that cannot be read comes back as `{ id, unreadable }`: core reports and removes it. */
+  async findByPrincipal(principal: string): Promise<Array<SessionRecord | UnreadableSession>> {
+    // No session can have a principal the column cannot hold: nothing to look up.
+    if (!isStorablePrincipal(principal)) return [];
     const result = await this.#query<SessionRow>('findByPrincipal', this.#sql.findByPrincipal, [principal]);
-    const records: SessionRecord[] = [];
-    for (const row of result.rows) records.push(toRecord(row));
+    const records: Array<SessionRecord | UnreadableSession> = [];
+    for (const row of result.rows) {
+      try {
+        records.push(toRecord(row));
+      } catch (error) {
+        const unreadable =
+          error instanceof SessionDecodeError
+            ? error
+            : new SessionDecodeError('@sess/postgres: a stored session is unreadable', { cause: error });
+        records.push({ id: row.id, unreadable });
+      }
+    }
     return records;
   }
 
   async save(write: SessionWrite): Promise<boolean> {
+    checkStorable(write);
     if (write.kind === 'create') return this.#create(write);
     return this.#batched(
       this.#updates.submit({
@@ -210,6 +192,9 @@ export class PostgresStore implements SessionStore {
   }
 
   async touch(touch: SessionTouch): Promise<boolean> {
+    checkTime('lastAccessedAt', touch.lastAccessedAt);
+    checkTime('expiresAt', touch.expiresAt);
+    checkTime('now', touch.now);
     const result = await this.#query('touch', this.#sql.touch, [
       touch.id,
       touch.now,
@@ -273,6 +258,40 @@ export class PostgresStore implements SessionStore {
     await Promise.all([this.#cleanupRun, listener?.stop()]);
     // Events of the last operations still reach the other instances.
     await withDeadline(this.#publisher?.drain() ?? Promise.resolve(), this.#timeoutMs).catch(() => undefined);
+  }
+
+  /**
+   * Coalesces one kind of statement. Each kind may use a third of the pool at once, so loads and
+   * updates leave room for the other and for everything else the application runs on its pool.
+   * Without coalescing: batches of one, never held back (the pool queues what it cannot run yet).
+   */
+  #batcher<I, R>(
+    resolved: ResolvedStoreOptions,
+    run: (items: I[]) => Promise<R[]>,
+    keyOf: (item: I) => string,
+    distinct: boolean,
+  ): StatementBatcher<I, R> {
+    const coalesce = resolved.coalesceStatements;
+    const poolSize = (this.#pool as { options?: { max?: number } }).options?.max ?? 10;
+    return new StatementBatcher<I, R>({
+      run,
+      keyOf,
+      distinct,
+      concurrency: coalesce ? Math.max(1, Math.floor(poolSize / 3)) : Number.POSITIVE_INFINITY,
+      maxBatch: coalesce ? BATCH_LIMIT : 1,
+      // A shared statement the server refused for one session's data: each session runs alone.
+      retryAlone: isStatementDataError,
+    });
+  }
+
+  #eventPublisher(): EventPublisher {
+    return new EventPublisher({
+      origin: this.#origin,
+      send: async (payloads) => {
+        await this.#query('NOTIFY', NOTIFY_SQL, [this.#channel, payloads]);
+      },
+      onError: (error) => this.#onBackgroundError(error, 'notify'),
+    });
   }
 
   /** A batched call, bounded by the deadline from the moment it was asked for (queueing included). */
@@ -448,6 +467,7 @@ function toRecord(row: SessionRow): SessionRecord {
     !Number.isFinite(created_at) ||
     !Number.isFinite(last_accessed_at) ||
     !(max_inactive_ms > 0) ||
+    !Number.isFinite(max_inactive_ms) ||
     !Number.isFinite(expires_at) ||
     (absolute_expires_at !== null && !Number.isFinite(absolute_expires_at))
   ) {
@@ -465,27 +485,13 @@ function toRecord(row: SessionRow): SessionRecord {
   };
 }
 
-/** The pool's own Client class and options: the LISTEN connection goes where the pool's connections go. */
-function poolClientFactory(pool: Pool): () => Client {
-  const ClientClass = (pool as unknown as { Client?: new (options: PoolOptions) => Client }).Client;
-  if (typeof ClientClass !== 'function') {
-    throw new SessionConfigError(
-      '@sess/postgres: cannot derive a LISTEN connection from this pool; pass createListenClient (or events: false)',
-    );
-  }
-  return () => new ClientClass(pool.options);
-}
-
-function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new SessionConfigError(`@sess/postgres: ${name} must be a positive number`);
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new SessionConfigError(`@sess/postgres: ${name} must be 0 or a positive number`);
-  }
-  return value;
+/** Refuses, for this write alone, what PostgreSQL could not store (see storable-values.ts). */
+function checkStorable(write: SessionWrite): void {
+  checkPrincipal(write.principal);
+  checkTime('createdAt', write.createdAt);
+  checkTime('lastAccessedAt', write.lastAccessedAt);
+  checkTime('absoluteExpiresAt', write.absoluteExpiresAt);
+  checkTime('expiresAt', write.expiresAt);
+  checkTime('now', write.now);
+  checkIdleTimeout(write.maxInactiveMs);
 }

@@ -17,6 +17,11 @@ export interface StatementBatcherOptions<I, R> {
   readonly concurrency: number;
   /** Most items in one statement. */
   readonly maxBatch: number;
+  /**
+   * Whether a failed shared statement may have failed because of one item's data rather than the
+   * database: then each item runs again alone, so only the one at fault fails. Default: never.
+   */
+  readonly retryAlone?: (error: unknown) => boolean;
 }
 
 /**
@@ -84,6 +89,11 @@ export class StatementBatcher<I, R> {
     try {
       results = await this.#options.run(batch.map((waiter) => waiter.item));
     } catch (error) {
+      if (batch.length > 1 && this.#options.retryAlone?.(error)) {
+        // One at a time, within this batch's slot: the retry adds no load beyond the concurrency bound.
+        for (const waiter of batch) await this.#run([waiter]);
+        return;
+      }
       for (const waiter of batch) waiter.reject(error);
       return;
     }

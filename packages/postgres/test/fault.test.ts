@@ -41,7 +41,7 @@ if (await databaseReachable()) {
       pool,
       schema: db.schema,
       table,
-      queryTimeoutMs: timeoutMs,
+      operationTimeoutMs: timeoutMs,
       listenHeartbeatMs: 500,
       cleanupIntervalMs: 0,
       onBackgroundError: (error) => backgroundErrors.push(error),

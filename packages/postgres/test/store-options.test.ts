@@ -53,7 +53,7 @@ describe('PostgresStore options', () => {
 
   it('refuses a missing pool and nonsense numbers', () => {
     configError(() => new PostgresStore({} as never));
-    configError(() => new PostgresStore({ pool, queryTimeoutMs: 0 }));
+    configError(() => new PostgresStore({ pool, operationTimeoutMs: 0 }));
     configError(() => new PostgresStore({ pool, cleanupIntervalMs: -1 }));
     configError(() => new PostgresStore({ pool, cleanupBatchSize: 2.5 }));
   });

@@ -1,5 +1,6 @@
 import type { SessionData } from '../session.js';
 import { maskSessionId } from '../session-id.js';
+import type { SaveOutcome } from '../session-repository.js';
 import {
   CURRENT,
   DEFAULT_IDLE,
@@ -55,9 +56,11 @@ export interface RequestSession<Data extends object = SessionData> {
   reload(callback?: SessionCallback): Promise<void>;
   /**
    * Saves now and queues the id on the response. The adapter does this by itself before the response
-   * is sent; call it earlier only before a long stream or a response you send around the adapter.
+   * is sent; call it earlier only before a long stream or a response you send around the adapter, or
+   * to learn what happened: 'gone' means another request destroyed or rotated the session meanwhile
+   * and this request's changes were dropped; 'forwarded' that they reached the rotated session.
    */
-  save(callback?: SessionCallback): Promise<void>;
+  save(callback?: SessionCallback): Promise<SaveOutcome | undefined>;
   /** Marks the session as accessed now, even within the touch interval. */
   touch(): void;
   /**
@@ -172,8 +175,12 @@ class RequestSessionView<Data extends object> implements RequestSession<Data> {
     return settle(() => this[HANDLE][RELOAD](), callback);
   }
 
-  save(callback?: SessionCallback): Promise<void> {
-    return settle(() => this[HANDLE][SAVE](), callback);
+  save(callback?: SessionCallback): Promise<SaveOutcome | undefined> {
+    const handle = this[HANDLE];
+    if (callback === undefined) return handle[SAVE]();
+    return settle(async () => {
+      await handle[SAVE]();
+    }, callback).then(() => undefined);
   }
 
   touch(): void {

@@ -1,5 +1,6 @@
 import { SessionCreationForbiddenError } from '../errors.js';
 import { pendingWrite, type Session, type SessionData, TRACKING } from '../session.js';
+import type { SaveOutcome } from '../session-repository.js';
 import type { HttpPort } from './http-port.js';
 import { createRequestSession, type RequestSession } from './request-session.js';
 import type { SessionManager } from './session-manager.js';
@@ -37,8 +38,8 @@ export class SessionHandle<Data extends object = SessionData> {
   #roll = false;
   /** A save failed: the response must not hand out an id whose session may not exist. */
   #saveFailed = false;
-  /** The store no longer had the session when this request saved it (destroyed or rotated meanwhile). */
-  #lost = false;
+  /** What this request's last save did ('unchanged' until one wrote something). */
+  #outcome: SaveOutcome = 'unchanged';
   /** Encoded (possibly signed) ids, made once per id and request; allocated only when one is sent. */
   #tokens: Map<string, string> | undefined;
 
@@ -110,9 +111,12 @@ export class SessionHandle<Data extends object = SessionData> {
     preventSharedCaching(port);
   }
 
-  /** True when this request's changes could not be saved because the session was destroyed or rotated by another request meanwhile. */
-  get lost(): boolean {
-    return this.#lost;
+  /**
+   * What the last save did: 'gone' means this request's changes were dropped because another request
+   * destroyed or rotated the session meanwhile; 'forwarded' that they reached the rotated session.
+   */
+  get outcome(): SaveOutcome {
+    return this.#outcome;
   }
 
   // What RequestSession delegates to.
@@ -171,29 +175,29 @@ export class SessionHandle<Data extends object = SessionData> {
     this.#session = reloaded ?? undefined;
   }
 
-  /** For the user's save(): always a promise. */
-  async [SAVE](): Promise<void> {
+  /** For the user's save(): always a promise, resolving with what the save did. */
+  async [SAVE](): Promise<SaveOutcome> {
     await this.commit();
+    return this.#outcome;
   }
 
   async #save(): Promise<void> {
     const session = this.#session;
     if (session && this.#mustWrite(session)) {
-      const pending = pendingWrite(session);
-      let applied: boolean;
+      let outcome: SaveOutcome;
       try {
-        applied = await this.#manager.repository.save(session);
+        outcome = await this.#manager.repository.saveWithOutcome(session);
       } catch (error) {
         this.#saveFailed = true;
         throw error;
       }
-      if (!applied) {
-        // Destroyed or rotated by another request meanwhile: it stays gone, and this response must
-        // not overwrite whatever id the other request handed out.
+      if (outcome !== 'unchanged') this.#outcome = outcome;
+      if (outcome === 'gone' || outcome === 'forwarded') {
+        // Destroyed or rotated by another request meanwhile: the old id stays dead, and this response
+        // must not overwrite whatever id the other request handed out (nor learn the new one).
         this.#session = undefined;
         this.#clientId = undefined;
-        this.#lost = true;
-      } else if (pending !== 'none' && this.#manager.rolling) {
+      } else if (outcome === 'saved' && this.#manager.rolling) {
         this.#roll = true;
       }
     }

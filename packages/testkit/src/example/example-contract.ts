@@ -18,8 +18,10 @@ export interface ExampleContractOptions {
 
 /**
  * Runs an example app as its users would (its own process, PORT=0) and drives the route contract of
- * DESIGN.md over HTTP: /, /login, /logout, /me, /inc, /set, /get, /sessions; then stops it with
- * SIGTERM and expects a clean exit. The example must log one line containing "http://HOST:PORT".
+ * DESIGN.md over HTTP: /, /login, /logout, /me, /inc, /set, /get, /sessions; text answered as
+ * text/plain (never user input reflected as HTML); repeated, missing or unstorable query parameters
+ * answered with 400; then stops it with SIGTERM and expects a clean exit. The example must log one
+ * line containing "http://HOST:PORT".
  */
 export function defineExampleContract(options: ExampleContractOptions): void {
   describe(`example route contract: ${options.name}`, () => {
@@ -81,7 +83,7 @@ export function defineExampleContract(options: ExampleContractOptions): void {
 
     it('login rotates the id, /sessions lists masked ids, logout ends the session', async () => {
       const browser = client();
-      await browser.get('/inc');
+      expect((await browser.get('/inc')).headers.get('content-type')).toMatch(/^text\/plain/);
       const before = browser.token!;
       expect((await browser.get('/login?user=alice')).status).toBe(200);
       expect(browser.token).not.toBe(before);
@@ -94,6 +96,63 @@ export function defineExampleContract(options: ExampleContractOptions): void {
       const after = browser.token!;
       expect((await browser.get('/logout')).status).toBe(200);
       expect((await client(after).get('/me')).status).toBe(401);
+    });
+
+    it('answers text as text/plain and never reflects input as HTML', async () => {
+      const browser = client();
+      const script = '<script>alert(1)</script>';
+      const probes = [
+        `/login?user=${encodeURIComponent(script)}`,
+        `/set?k=${encodeURIComponent(script)}&v=${encodeURIComponent(script)}`,
+        `/get?k=${encodeURIComponent(script)}`,
+        '/inc',
+        '/me',
+        '/sessions',
+        '/logout',
+        `/login?user=${encodeURIComponent('<img src=x onerror=alert(1)>')}`,
+      ];
+      for (const path of probes) {
+        const response = await browser.get(path);
+        const type = response.headers.get('content-type') ?? '';
+        expect(type, `${path} must not be served as HTML`).not.toMatch(/html/i);
+        expect(type, `${path} must say what it is`).toMatch(/^(text\/plain|application\/json)\b/i);
+      }
+      // The page at / may be HTML, but echoes no request input (query, Host header).
+      const page = await client().get(`/?user=${encodeURIComponent(script)}`, {
+        headers: { 'x-forwarded-host': 'evil.example', referer: script },
+      });
+      expect(page.body).not.toContain(script);
+      expect(page.body).not.toContain('evil.example');
+    });
+
+    it('refuses repeated, missing and unstorable query parameters with 400, never 5xx', async () => {
+      const browser = client();
+      await browser.get('/inc');
+      const bad = [
+        '/login',
+        '/login?user=',
+        '/login?user=a&user=b',
+        '/login?user[x]=a',
+        '/login?user=%00',
+        `/login?user=${'u'.repeat(600)}`,
+        '/set?v=1',
+        '/set?k=a',
+        '/set?k=a&k=b&v=1',
+        '/set?k=a&v=1&v=2',
+        '/set?k[]=a&v=1',
+        '/set?k=%00&v=1',
+        `/set?k=${'k'.repeat(600)}&v=1`,
+        '/get',
+        '/get?k=a&k=b',
+      ];
+      for (const path of bad) {
+        const response = await browser.get(path);
+        expect(response.status, `${path} -> ${response.status} ${response.body}`).toBe(400);
+        expect(response.headers.get('content-type') ?? '').not.toMatch(/html/i);
+      }
+      // The session is still fine, and a bad login did not rotate or sign it in.
+      expect((await browser.get('/me')).status).toBe(401);
+      expect((await browser.get('/inc')).body.trim()).toBe('2');
     });
 
     it('exits cleanly on SIGTERM', async () => {
