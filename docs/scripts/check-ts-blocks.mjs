@@ -1,7 +1,8 @@
 // Typechecks every ```ts block of README.md, docs/*.md and packages/*/README.md against the packages
 // as built (strict, as tsconfig.base.json), and reports each error at its markdown file and line.
 // Equivalent to `tsc --noEmit -p` on each tsconfig written under docs/.generated/, run in one process
-// so the library files are parsed once. Usage: node scripts/check-ts-blocks.mjs [file.md ...]
+// so the library files are parsed once.
+// Usage: node scripts/check-ts-blocks.mjs [--out docs/.generated/dir] [file.md ...]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -200,8 +201,11 @@ export function formatFinding(f) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(docsDir, '..');
   const args = process.argv.slice(2);
+  const out = args.indexOf('--out');
+  // The generated modules must sit under docs/ so that they resolve the packages docs/ depends on.
+  const outDir = out === -1 ? join(docsDir, '.generated', 'blocks') : resolve(args.splice(out, 2)[1] ?? '');
   const files = args.length > 0 ? args.map((f) => relative(root, resolve(f))) : documentationFiles(root);
-  const { blocks, findings } = checkDocs({ root, files, outDir: join(docsDir, '.generated') });
+  const { blocks, findings } = checkDocs({ root, files, outDir });
   for (const finding of findings) console.error(formatFinding(finding));
   const checked = blocks.filter((b) => b.skip === null);
   const summary =
