@@ -144,8 +144,9 @@ function locate(diagnostic, origins, root) {
 }
 
 /**
- * Casts that would hide drift from the API: `as any`, `<any>`, `as unknown as T`, and comments that
- * silence the compiler. Setup lines may declare things; they may not cast either.
+ * Casts: every type assertion but `as const` (a cast makes a block compile whatever the API says,
+ * which is the drift this check exists to catch; typed data comes from augmenting SessionData or a
+ * type parameter), and comments that silence the compiler. Setup lines may not cast either.
  */
 function castsIn(source, origin) {
   if (!origin) return [];
@@ -161,24 +162,23 @@ function castsIn(source, origin) {
     });
   };
   const visit = (node) => {
-    if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
-      const inner = ts.isParenthesizedExpression(node.expression)
-        ? node.expression.expression
-        : node.expression;
-      if (node.type.kind === ts.SyntaxKind.AnyKeyword) {
-        report(
-          node.getStart(source),
-          'cast to any in a documentation block: show code that typechecks as is',
-        );
-      } else if (
-        (ts.isAsExpression(inner) || ts.isTypeAssertionExpression(inner)) &&
-        inner.type.kind === ts.SyntaxKind.UnknownKeyword
+    if ((ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) && !isConstAssertion(node)) {
+      report(
+        node.getStart(source),
+        `cast (as ${node.type.getText(source)}) in a documentation block: show code that typechecks without` +
+          ' one (augment SessionData, pass a type parameter, or convert the value)',
+      );
+      // `x as unknown as T` is one cast to report, not two.
+      let inner = node.expression;
+      while (
+        ts.isParenthesizedExpression(inner) ||
+        ts.isAsExpression(inner) ||
+        ts.isTypeAssertionExpression(inner)
       ) {
-        report(
-          node.getStart(source),
-          'double cast (as unknown as) in a documentation block: show code that typechecks as is',
-        );
+        inner = inner.expression;
       }
+      ts.forEachChild(inner, visit);
+      return;
     }
     ts.forEachChild(node, visit);
   };
@@ -191,6 +191,15 @@ function castsIn(source, origin) {
     );
   }
   return found;
+}
+
+/** `as const` only narrows a literal; it cannot hide a wrong API. */
+function isConstAssertion(node) {
+  return (
+    ts.isTypeReferenceNode(node.type) &&
+    ts.isIdentifier(node.type.typeName) &&
+    node.type.typeName.text === 'const'
+  );
 }
 
 /** @param {Finding} f */

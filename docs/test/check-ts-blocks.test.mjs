@@ -50,13 +50,17 @@ describe('the documentation checker', () => {
     expect(at('drift.md', 'SETUP-TYPO').map((f) => f.code)).toEqual([2552]);
   });
 
-  it('refuses casts to any, double casts and silenced errors', () => {
+  it('refuses casts (once per cast, `as const` allowed) and silenced errors', () => {
     expect(at('drift.md', 'CAST-ANY').map((f) => f.message)).toEqual([
-      expect.stringContaining('cast to any'),
+      expect.stringContaining('cast (as any)'),
     ]);
     expect(at('drift.md', 'CAST-DOUBLE').map((f) => f.message)).toEqual([
-      expect.stringContaining('as unknown as'),
+      expect.stringContaining('cast (as string)'),
     ]);
+    expect(at('drift.md', 'CAST-NARROW').map((f) => f.message)).toEqual([
+      expect.stringContaining('cast (as number | undefined)'),
+    ]);
+    expect(at('drift.md', 'AS-CONST')).toEqual([]);
     expect(at('drift.md', 'SILENCED').map((f) => f.message)).toEqual([expect.stringContaining('@ts-ignore')]);
   });
 
@@ -97,7 +101,7 @@ describe('the documentation checker', () => {
   });
 
   it('reports nothing else', () => {
-    expect(result.findings).toHaveLength(10);
+    expect(result.findings).toHaveLength(11);
     expect(result.blocks.filter((b) => b.skip === null)).toHaveLength(10);
   });
 });
