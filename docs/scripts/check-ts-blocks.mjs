@@ -30,10 +30,17 @@ export function documentationFiles(root) {
 
 /**
  * Extracts the blocks of `files` (relative to `root`) into `outDir` and typechecks them.
- * @param {{ root: string, files: string[], outDir: string, baseTsconfig?: string }} options
+ * @param {{ root: string, files: string[], outDir: string, baseTsconfig?: string, installed?: string[] }} options
+ *   `installed`: the packages the project is taken to use (default: those the blocks import)
  * @returns {{ blocks: import('./extract-ts-blocks.mjs').Block[], findings: Finding[] }}
  */
-export function checkDocs({ root, files, outDir, baseTsconfig = join(docsDir, 'tsconfig.blocks.json') }) {
+export function checkDocs({
+  root,
+  files,
+  outDir,
+  baseTsconfig = join(docsDir, 'tsconfig.blocks.json'),
+  installed,
+}) {
   /** @type {Finding[]} */
   const findings = [];
   const blocks = [];
@@ -42,7 +49,11 @@ export function checkDocs({ root, files, outDir, baseTsconfig = join(docsDir, 't
     blocks.push(...extracted.blocks);
     findings.push(...extracted.errors);
   }
-  const { programs, errors } = writeBlocks(blocks, { outDir, baseTsconfig, installed: installedPackages() });
+  const { programs, errors } = writeBlocks(blocks, {
+    outDir,
+    baseTsconfig,
+    installed: installed ?? importedPackages(blocks),
+  });
   findings.push(...errors);
 
   /** @type {Map<string, { file: string, lines: number[], block: import('./extract-ts-blocks.mjs').Block }>} */
@@ -87,12 +98,23 @@ export function checkDocs({ root, files, outDir, baseTsconfig = join(docsDir, 't
   return { blocks, findings };
 }
 
-/** The packages the documentation may import: the docs package's own, less tools and bare types. */
-function installedPackages() {
-  const manifest = JSON.parse(readFileSync(join(docsDir, 'package.json'), 'utf8'));
-  return Object.keys(manifest.devDependencies ?? {}).filter(
-    (name) => !name.startsWith('@types/') && name !== 'typescript' && name !== 'vitest',
-  );
+/**
+ * The packages the blocks import (setups included): the project they describe has them installed and
+ * used somewhere, which is what a block that only augments a module needs.
+ * @param {import('./extract-ts-blocks.mjs').Block[]} blocks
+ */
+function importedPackages(blocks) {
+  const specifier = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'".][^'"]*)['"]/g;
+  const found = new Set();
+  for (const block of blocks) {
+    const lines = [...(block.setup ?? []), ...block.code];
+    for (const { text } of lines) {
+      for (const match of text.matchAll(specifier)) {
+        if (match[1] && !match[1].startsWith('node:')) found.add(match[1]);
+      }
+    }
+  }
+  return [...found].sort();
 }
 
 /** A compiler host that parses each library file once for all programs. */

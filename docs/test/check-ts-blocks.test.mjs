@@ -25,7 +25,8 @@ describe('the documentation checker', () => {
   /** @type {ReturnType<typeof checkDocs>} */
   let result;
   beforeAll(() => {
-    result = checkDocs({ root, files: [`${fixtures}/drift.md`, `${fixtures}/augmentation.md`], outDir });
+    const files = [`${fixtures}/drift.md`, `${fixtures}/augmentation.md`];
+    result = checkDocs({ root, files, outDir });
   }, 60_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
