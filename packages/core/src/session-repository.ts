@@ -79,7 +79,7 @@ export class SessionRepository<Data extends object = SessionData> {
       ((report) => console.warn(`[@sess] unreadable session ${report.sessionId} ignored`, report.error));
     this.#onListenerError = options.onListenerError ?? ((error) => console.error('[@sess]', error));
     this.#events = new SessionEventHub(this.#onListenerError);
-    this.eventSource = this.store.capabilities.events ? 'store' : 'process';
+    this.eventSource = typeof this.store.subscribe === 'function' ? 'store' : 'process';
     this.#env = { clock: this.clock, codec: this.#codec, idGenerator: this.idGenerator };
   }
 

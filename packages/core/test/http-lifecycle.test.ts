@@ -76,10 +76,10 @@ describe('request lifecycle', () => {
     const cookie = `sid=${first.id}`;
     store.writes = 0;
     now += 59_000;
-    await (await manager.load(fakePort({ cookie }).port)).save();
+    await (await manager.load(fakePort({ cookie }).port)).commit();
     expect(store.writes).toBe(0);
     now += 2_000;
-    await (await manager.load(fakePort({ cookie }).port)).save();
+    await (await manager.load(fakePort({ cookie }).port)).commit();
     expect(store.writes).toBe(1);
     expect(store.records.get(first.id)!.lastAccessedAt).toBe(now);
   });
@@ -146,10 +146,10 @@ describe('request lifecycle', () => {
     await created.save();
     now += 2000;
     const rolled = fakePort({ cookie: `sid=${created.id}` });
-    await (await manager.load(rolled.port)).save();
+    await (await manager.load(rolled.port)).commit();
     expect(rolled.setCookie()[0]).toMatch(/Max-Age=7200/);
     const quiet = fakePort({ cookie: `sid=${created.id}` });
-    await (await manager.load(quiet.port)).save();
+    await (await manager.load(quiet.port)).commit();
     expect(quiet.setCookie()).toEqual([]);
   });
 

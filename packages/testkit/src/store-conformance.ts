@@ -1,4 +1,4 @@
-import { assertStoreCapabilities } from '@sess/core';
+import { assertStoreCapabilities } from '@sess/core/store';
 import { describe, it } from 'vitest';
 import { createManualClock } from './manual-clock.js';
 import { crudSuite } from './store/crud.suite.js';
@@ -14,13 +14,13 @@ import { scaleSuite } from './store/scale.suite.js';
 
 /**
  * Registers the whole conformance kit for a store as vitest suites. Call it at the top level of a
- * test file. Suites follow the store's declared capabilities, so a store cannot claim one without
- * passing its tests (find by principal, store-delivered events, cleanup).
+ * test file. Suites follow the store's capabilities, which are the optional methods it has, so a store
+ * cannot have one without passing its tests (find by principal, store-delivered events, cleanup).
  */
 export function defineStoreConformance(options: StoreConformanceOptions): void {
   const kit = resolveOptions(options);
   describe(`@sess store conformance: ${kit.name}`, () => {
-    it('declares capabilities that match its methods', async () => {
+    it('is a usable store: required methods present, optional members are methods', async () => {
       const store = await kit.createStore({ clock: createManualClock() });
       try {
         assertStoreCapabilities(store);

@@ -1,6 +1,17 @@
 import type { SessionData } from '../session.js';
 import { maskSessionId } from '../session-id.js';
-import type { SessionHandle } from './session-handle.js';
+import {
+  CURRENT,
+  DEFAULT_IDLE,
+  DESTROY,
+  NOW,
+  PEEK,
+  PREVENT_CREATION,
+  RELOAD,
+  SAVE,
+  type SessionHandle,
+  WRITABLE,
+} from './session-handle.js';
 
 /** A Node-style callback, accepted where express-session users pass one. */
 export type SessionCallback = (error?: unknown) => void;
@@ -81,101 +92,101 @@ class RequestSessionView<Data extends object> implements RequestSession<Data> {
   }
 
   get id(): string {
-    return this[HANDLE].current().id;
+    return this[HANDLE][CURRENT]().id;
   }
 
   get isNew(): boolean {
-    return this[HANDLE].peek()?.isNew ?? true;
+    return this[HANDLE][PEEK]()?.isNew ?? true;
   }
 
   get createdAt(): number {
-    return this[HANDLE].current().createdAt;
+    return this[HANDLE][CURRENT]().createdAt;
   }
 
   get lastAccessedAt(): number {
-    return this[HANDLE].current().lastAccessedAt;
+    return this[HANDLE][CURRENT]().lastAccessedAt;
   }
 
   get expiresAt(): number {
-    return this[HANDLE].current().expiresAt;
+    return this[HANDLE][CURRENT]().expiresAt;
   }
 
   get maxInactiveMs(): number {
     const handle = this[HANDLE];
-    return handle.peek()?.maxInactiveMs ?? handle.defaultIdleTimeoutMs();
+    return handle[PEEK]()?.maxInactiveMs ?? handle[DEFAULT_IDLE]();
   }
 
   set maxInactiveMs(value: number) {
-    this[HANDLE].writable().maxInactiveMs = value;
+    this[HANDLE][WRITABLE]().maxInactiveMs = value;
   }
 
   get principal(): string | null {
-    return this[HANDLE].peek()?.principal ?? null;
+    return this[HANDLE][PEEK]()?.principal ?? null;
   }
 
   set principal(value: string | null) {
     if (value === this.principal) return;
-    this[HANDLE].writable().principal = value;
+    this[HANDLE][WRITABLE]().principal = value;
   }
 
   get<K extends keyof Data & string>(name: K): Data[K] | undefined {
-    return this[HANDLE].peek()?.get(name);
+    return this[HANDLE][PEEK]()?.get(name);
   }
 
   set<K extends keyof Data & string>(name: K, value: Data[K]): this {
-    this[HANDLE].writable().set(name, value);
+    this[HANDLE][WRITABLE]().set(name, value);
     return this;
   }
 
   remove<K extends keyof Data & string>(name: K): this {
-    const session = this[HANDLE].peek();
+    const session = this[HANDLE][PEEK]();
     if (session?.has(name)) session.remove(name);
     return this;
   }
 
   has<K extends keyof Data & string>(name: K): boolean {
-    return this[HANDLE].peek()?.has(name) ?? false;
+    return this[HANDLE][PEEK]()?.has(name) ?? false;
   }
 
   names(): Array<keyof Data & string> {
-    return this[HANDLE].peek()?.names() ?? [];
+    return this[HANDLE][PEEK]()?.names() ?? [];
   }
 
   entries(): Array<[keyof Data & string, Data[keyof Data & string]]> {
-    const session = this[HANDLE].peek();
+    const session = this[HANDLE][PEEK]();
     if (!session) return [];
     return session.names().map((name) => [name, session.get(name) as Data[keyof Data & string]]);
   }
 
   regenerate(callback?: SessionCallback): Promise<void> {
     return settle(async () => {
-      this[HANDLE].writable().changeId();
+      this[HANDLE][WRITABLE]().changeId();
     }, callback);
   }
 
   destroy(callback?: SessionCallback): Promise<void> {
-    return settle(() => this[HANDLE].destroy(), callback);
+    return settle(() => this[HANDLE][DESTROY](), callback);
   }
 
   reload(callback?: SessionCallback): Promise<void> {
-    return settle(() => this[HANDLE].reload(), callback);
+    return settle(() => this[HANDLE][RELOAD](), callback);
   }
 
   save(callback?: SessionCallback): Promise<void> {
-    return settle(() => this[HANDLE].save(), callback);
+    return settle(() => this[HANDLE][SAVE](), callback);
   }
 
   touch(): void {
     const handle = this[HANDLE];
-    handle.peek()?.access(handle.now());
+    handle[PEEK]()?.access(handle[NOW]());
   }
 
   preventCreation(): void {
-    this[HANDLE].preventCreation();
+    this[HANDLE][PREVENT_CREATION]();
   }
 
   toJSON(): Record<string, unknown> {
-    const session = this[HANDLE].peek();
+    const session = this[HANDLE][PEEK]();
     if (!session) return { isNew: true, attributes: {} };
     return {
       id: maskSessionId(session.id),

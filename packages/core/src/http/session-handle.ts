@@ -4,6 +4,17 @@ import type { HttpPort } from './http-port.js';
 import { createRequestSession, type RequestSession } from './request-session.js';
 import type { SessionManager } from './session-manager.js';
 
+/** What RequestSession delegates to: symbol keys, so adapters and applications never see them as API. */
+export const PEEK = Symbol('sess.peek');
+export const CURRENT = Symbol('sess.current');
+export const WRITABLE = Symbol('sess.writable');
+export const DEFAULT_IDLE = Symbol('sess.defaultIdleTimeoutMs');
+export const NOW = Symbol('sess.now');
+export const PREVENT_CREATION = Symbol('sess.preventCreation');
+export const DESTROY = Symbol('sess.destroy');
+export const RELOAD = Symbol('sess.reload');
+export const SAVE = Symbol('sess.save');
+
 /**
  * One request's session state, as the adapter holds it. The application sees only `session` (a
  * RequestSession); the adapter calls `commit()` once before the response goes out, and may call
@@ -104,22 +115,22 @@ export class SessionHandle<Data extends object = SessionData> {
     return this.#lost;
   }
 
-  // --- what RequestSession delegates to -------------------------------------------------------
+  // What RequestSession delegates to.
 
   /** The loaded session, if any (no session is made). */
-  peek(): Session<Data> | undefined {
+  [PEEK](): Session<Data> | undefined {
     return this.#session;
   }
 
   /** The session, made (unsaved) when the request has none. */
-  current(): Session<Data> {
+  [CURRENT](): Session<Data> {
     this.#session ??= this.#manager.repository.createSession();
     return this.#session;
   }
 
   /** The session, for a write: refuses to make one where creation is forbidden. */
-  writable(): Session<Data> {
-    const session = this.current();
+  [WRITABLE](): Session<Data> {
+    const session = this[CURRENT]();
     if (session.isNew && this.#creationForbidden) {
       throw new SessionCreationForbiddenError(
         'This route forbids creating a session (preventCreation() was called), and the request has none',
@@ -128,20 +139,20 @@ export class SessionHandle<Data extends object = SessionData> {
     return session;
   }
 
-  defaultIdleTimeoutMs(): number {
+  [DEFAULT_IDLE](): number {
     return this.#manager.repository.idleTimeoutMs;
   }
 
-  now(): number {
+  [NOW](): number {
     return this.#manager.repository.clock.now();
   }
 
-  preventCreation(): void {
+  [PREVENT_CREATION](): void {
     this.#creationForbidden = true;
   }
 
   /** Removes the stored session now and forgets it; the response clears the client's id. */
-  async destroy(): Promise<void> {
+  async [DESTROY](): Promise<void> {
     const session = this.#session;
     this.#session = undefined;
     this.#destroyed = true;
@@ -149,19 +160,19 @@ export class SessionHandle<Data extends object = SessionData> {
   }
 
   /** Re-reads the session from the store, discarding this request's unsaved changes. */
-  async reload(): Promise<void> {
+  async [RELOAD](): Promise<void> {
     const storedId = this.#session?.[TRACKING].persistedId;
     if (!storedId) {
       this.#session = undefined;
       return;
     }
     const reloaded = await this.#manager.repository.findById(storedId);
-    reloaded?.access(this.now(), this.#manager.touchIntervalMs);
+    reloaded?.access(this[NOW](), this.#manager.touchIntervalMs);
     this.#session = reloaded ?? undefined;
   }
 
   /** For the user's save(): always a promise. */
-  async save(): Promise<void> {
+  async [SAVE](): Promise<void> {
     await this.commit();
   }
 

@@ -1,4 +1,5 @@
 import type { SessionEvent, SessionEventType } from '@sess/core';
+import { storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.js';
 import { type Harness, useManualHarness, useRealHarness } from './harness.js';
@@ -83,7 +84,7 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
     const real = useRealHarness(kit);
 
     it('reports expiry of a session that nobody reads again (store-delivered events)', async () => {
-      if (!real.store.capabilities.events) return;
+      if (!storeCapabilities(real.store).events) return;
       const repo = real.repository({ idleTimeoutMs: 1000 });
       const events = record(real, repo);
       try {
@@ -103,7 +104,7 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('reports expiry found on read (process-level events)', async () => {
-      if (manual.store.capabilities.events) return;
+      if (storeCapabilities(manual.store).events) return;
       const repo = manual.repository({ idleTimeoutMs: 60_000 });
       const events = record(manual, repo);
       try {

@@ -1,3 +1,4 @@
+import { storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.js';
 import { sleep, useManualHarness, useRealHarness } from './harness.js';
@@ -50,7 +51,7 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
     });
 
     it('expired sessions are not returned by find-by-principal', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository({ idleTimeoutMs: 60_000 });
       const principal = `expiring-${repo.idGenerator.generate()}`;
       const session = repo.createSession();

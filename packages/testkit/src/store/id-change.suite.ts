@@ -1,3 +1,4 @@
+import { storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
@@ -25,7 +26,7 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
       expect(renamed.createdAt).toBe(session.createdAt);
       expect(renamed.absoluteExpiresAt).toBe(session.absoluteExpiresAt);
       expect(renamed.principal).toBe(session.principal);
-      if (h.store.capabilities.findByPrincipal) {
+      if (storeCapabilities(h.store).findByPrincipal) {
         expect([...(await repo.findByPrincipal(session.principal!)).keys()]).toEqual([newId]);
       }
     });

@@ -1,4 +1,4 @@
-import { type SessionEvent, type SessionStore, systemClock } from '@sess/core';
+import { type SessionEvent, type SessionStore, storeCapabilities, systemClock } from '@sess/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.js';
 import { sleep, useRealHarness } from './harness.js';
@@ -61,7 +61,7 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
     };
 
     it('each instance hears created, id-changed and deleted once, whichever instance wrote', async () => {
-      if (!h.store.capabilities.events) return;
+      if (!storeCapabilities(h.store).events) return;
       await withBoth(async (a, b) => {
         const repo = h.repository();
         const session = repo.createSession().set('a', 1);
@@ -85,7 +85,7 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('an expiry nobody caused is reported to each instance once', async () => {
-      if (!h.store.capabilities.events) return;
+      if (!storeCapabilities(h.store).events) return;
       await withBoth(async (a, b) => {
         const repo = h.repository({ idleTimeoutMs: 1000 });
         const session = repo.createSession().set('a', 1);

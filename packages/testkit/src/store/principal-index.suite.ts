@@ -1,4 +1,4 @@
-import { PRINCIPAL_NAME_INDEX } from '@sess/core';
+import { PRINCIPAL_NAME_INDEX, storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
@@ -9,12 +9,12 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
     const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2)}`;
 
     it('without the findByPrincipal capability, fails with UNSUPPORTED (never an empty answer)', async () => {
-      if (h.store.capabilities.findByPrincipal) return;
+      if (storeCapabilities(h.store).findByPrincipal) return;
       await expect(h.repository().findByPrincipal('anyone')).rejects.toMatchObject({ code: 'UNSUPPORTED' });
     });
 
     it('finds every live session of a principal, and only those', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository();
       const alice = unique('alice');
       const bob = unique('bob');
@@ -36,7 +36,7 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('follows a change of principal and its removal', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository();
       const first = unique('first');
       const second = unique('second');
@@ -56,7 +56,7 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('forgets deleted sessions', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository();
       const user = unique('deleted');
       const a = repo.createSession();
@@ -70,7 +70,7 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('revoking all sessions of a user (list, then delete each) leaves none', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository();
       const user = unique('revoke');
       for (let i = 0; i < 5; i++) {
@@ -85,7 +85,7 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
     });
 
     it('treats principals as exact strings (unicode, spaces, separators, patterns)', async () => {
-      if (!h.store.capabilities.findByPrincipal) return;
+      if (!storeCapabilities(h.store).findByPrincipal) return;
       const repo = h.repository();
       const names = [
         `ünïcødé ${unique('')}`,
