@@ -22,6 +22,8 @@ const TS_LANGUAGES = new Set(['ts', 'typescript']);
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)?.*$/;
 const SETUP_OPEN = /^\s*<!--\s*ts-setup\s*$/;
 const SKIP = /^\s*<!--\s*ts-skip\s*(?::\s*(.*?))?\s*-->\s*$/;
+/** Anything else that looks like a directive is a typo, which would otherwise be ignored. */
+const DIRECTIVE = /^\s*<!--\s*ts-/;
 const FILENAME = /^\s*\/\/\s*@filename:\s*(\S+)\s*$/;
 /** A block that augments a module or the global scope gets its own program, so it affects no other. */
 const AUGMENTS = /\bdeclare\s+(module\s+['"]|global\b)/;
@@ -101,9 +103,11 @@ export function extractBlocks(markdown, file) {
         content.push({ text: lines[i] ?? '', line: i + 1 });
       }
       const last = (lines[i] ?? '').split('-->')[0] ?? '';
-      if (i >= lines.length)
+      if (i >= lines.length) {
         errors.push({ file, line: open, column: 1, message: 'ts-setup comment is not closed' });
-      else if (last.trim() !== '') content.push({ text: last, line: i + 1 });
+      } else if (last.trim() !== '') {
+        content.push({ text: last, line: i + 1 });
+      }
       pending = { kind: 'setup', lines: content, line: open };
       continue;
     }
@@ -121,6 +125,15 @@ export function extractBlocks(markdown, file) {
       }
       pending = { kind: 'skip', reason, line: i + 1 };
       continue;
+    }
+    if (DIRECTIVE.test(text)) {
+      errors.push({
+        file,
+        line: i + 1,
+        column: 1,
+        message:
+          'unknown ts- comment: write "<!-- ts-setup" (content on the next lines) or "<!-- ts-skip: why -->"',
+      });
     }
     if (text.trim() !== '') orphan();
   }

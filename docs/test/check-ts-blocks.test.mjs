@@ -92,6 +92,17 @@ describe('the documentation checker', () => {
     );
   });
 
+  it('refuses a misspelt directive instead of ignoring it', () => {
+    const line = lineOf(`${fixtures}/drift.md`, 'TYPO-DIRECTIVE') - 1;
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        file: `${fixtures}/drift.md`,
+        line,
+        message: expect.stringContaining('unknown ts-'),
+      }),
+    );
+  });
+
   it('keeps a module augmentation to the block that makes it', () => {
     expect(at('augmentation.md', 'allowed: the augmentation')).toEqual([]);
     expect(at('augmentation.md', 'AUGMENTED').map((f) => f.code)).toEqual([2345]);
@@ -102,7 +113,7 @@ describe('the documentation checker', () => {
   });
 
   it('reports nothing else', () => {
-    expect(result.findings).toHaveLength(11);
+    expect(result.findings).toHaveLength(12);
     expect(result.blocks.filter((b) => b.skip === null)).toHaveLength(10);
   });
 });
