@@ -12,6 +12,7 @@ export type {
   SessionWrite,
   StoreCapabilities,
   StoreEvent,
+  UnreadableSession,
 } from '../session-store.js';
 export { assertStoreCapabilities, storeCapabilities } from '../store-capabilities.js';
 export { type DeadlineOptions, withDeadline } from './deadline.js';
