@@ -1,4 +1,4 @@
-import { assertStoreCapabilities } from '@sess/core';
+import { assertStoreCapabilities, type SessionStore } from '@sess/core';
 import { describe, it } from 'vitest';
 import { createManualClock } from './manual-clock.js';
 import { crudSuite } from './store/crud.suite.js';
@@ -11,13 +11,16 @@ import { resolveOptions, type StoreConformanceOptions } from './store/options.js
 import { peerEventsSuite } from './store/peer-events.suite.js';
 import { principalIndexSuite } from './store/principal-index.suite.js';
 import { scaleSuite } from './store/scale.suite.js';
+import { unavailableSuite } from './store/unavailable.suite.js';
 
 /**
  * Registers the whole conformance kit for a store as vitest suites. Call it at the top level of a
  * test file. Suites follow the store's declared capabilities, so a store cannot claim one without
- * passing its tests (find by principal, store-delivered events, cleanup).
+ * passing its tests (find by principal, store-delivered events, cleanup); checks that do not apply
+ * (a capability the store lacks, a hook not given) are reported as skipped, with the reason.
+ * `S`, your store's type, is inferred from `createStore` and handed to every hook.
  */
-export function defineStoreConformance(options: StoreConformanceOptions): void {
+export function defineStoreConformance<S extends SessionStore>(options: StoreConformanceOptions<S>): void {
   const kit = resolveOptions(options);
   describe(`@sess store conformance: ${kit.name}`, () => {
     it('declares capabilities that match its methods', async () => {
@@ -36,6 +39,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     eventsSuite(kit);
     peerEventsSuite(kit);
     dataSuite(kit);
+    unavailableSuite(kit);
     scaleSuite(kit);
   });
 }

@@ -1,6 +1,7 @@
 import type { SessionEvent, SessionEventType } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.js';
+import { requireCapability, requireNoCapability } from './applicability.js';
 import { type Harness, useManualHarness, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -82,8 +83,8 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
     const manual = useManualHarness(kit);
     const real = useRealHarness(kit);
 
-    it('reports expiry of a session that nobody reads again (store-delivered events)', async () => {
-      if (!real.store.capabilities.events) return;
+    it('reports expiry of a session that nobody reads again (store-delivered events)', async (context) => {
+      requireCapability(context, real.store, 'events');
       const repo = real.repository({ idleTimeoutMs: 1000 });
       const events = record(real, repo);
       try {
@@ -102,8 +103,8 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
       }
     });
 
-    it('reports expiry found on read (process-level events)', async () => {
-      if (manual.store.capabilities.events) return;
+    it('reports expiry found on read (process-level events)', async (context) => {
+      requireNoCapability(context, manual.store, 'events');
       const repo = manual.repository({ idleTimeoutMs: 60_000 });
       const events = record(manual, repo);
       try {

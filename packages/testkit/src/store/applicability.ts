@@ -1,0 +1,37 @@
+import type { SessionStore, StoreCapabilities } from '@sess/core';
+import { it, type TestContext } from 'vitest';
+
+/**
+ * How a check that does not apply is reported: skipped, with its reason, never passed without
+ * checking. Capabilities are only known once the suite's store exists, so those checks skip at run
+ * time (vitest shows the reason beside the skipped test); hooks the author did not supply are known
+ * when the suite is collected, so those checks are registered as skipped with the reason in the name.
+ */
+
+/** Skips the running check, with `reason`, unless the store declares `capability`. */
+export function requireCapability(
+  context: TestContext,
+  store: SessionStore,
+  capability: keyof StoreCapabilities,
+): void {
+  if (!store.capabilities[capability])
+    context.skip(`not applicable: the store does not declare the "${capability}" capability`);
+}
+
+/** Skips the running check, with `reason`, when the store declares `capability`. */
+export function requireNoCapability(
+  context: TestContext,
+  store: SessionStore,
+  capability: keyof StoreCapabilities,
+): void {
+  if (store.capabilities[capability])
+    context.skip(`not applicable: the store declares the "${capability}" capability`);
+}
+
+type Check = (name: string, fn: (context: TestContext) => Promise<void>, timeout?: number) => void;
+
+/** `it` when `hook` was supplied; otherwise the check is registered as skipped, saying what is missing. */
+export function itWithHook(hook: unknown, hookName: string): Check {
+  if (hook !== undefined) return (name, fn, timeout) => it(name, fn, timeout);
+  return (name, fn, timeout) => it.skip(`${name} [skipped: no ${hookName} hook given]`, fn, timeout);
+}
