@@ -9,12 +9,13 @@ import { describe, expect, it } from 'vitest';
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs `code` in a plain Node process in the package directory (so `@sess/testkit` self-resolves). */
+/** Runs plain Node in the package directory (so `@sess/testkit` self-resolves); output captured. */
 function node(args: string[]): string {
   return execFileSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     env: { PATH: process.env.PATH },
+    stdio: 'pipe',
   });
 }
 
