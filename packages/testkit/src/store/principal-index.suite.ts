@@ -164,6 +164,8 @@ export function principalIndexSuite(kit: ResolvedStoreConformance): void {
           `principal ${JSON.stringify(principal)} must be rejected with SessionDataError`,
         ).toThrow(expect.objectContaining({ code: 'INVALID_DATA' }));
         expect(session.principal).toBeNull();
+        await expectSaved(repo, session);
+        expect((await repo.findById(session.id))?.principal, 'nothing invalid reached the store').toBeNull();
       }
     });
   });
