@@ -53,7 +53,7 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       for (const [i, name] of HOSTILE_NAMES.entries()) expect(loaded.get(name)).toEqual({ i, name });
       expect(({} as Record<string, unknown>).i).toBeUndefined(); // nothing leaked into Object.prototype
       loaded.remove('__proto__').remove('then');
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       const again = (await repo.findById(session.id))!;
       expect(again.has('__proto__')).toBe(false);
       expect(again.has('constructor')).toBe(true);
@@ -73,7 +73,7 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
         own$sess: { $sess: 'user data that looks like a tag' },
       };
       const session = repo.createSession().set('v', value);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect(loaded.get('v')).toEqual(value);
     });
@@ -82,11 +82,11 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       const repo = h.repository();
       const big = 'x'.repeat(1024 * 1024);
       const session = repo.createSession().set('big', big).set('small', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect((loaded.get('big') as string).length).toBe(big.length);
       loaded.set('small', 2);
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       expect((await repo.findById(session.id))!.get('small')).toBe(2);
     });
 

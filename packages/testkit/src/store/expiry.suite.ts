@@ -12,7 +12,7 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
     it('expires after the idle timeout, not before', async () => {
       const repo = h.repository({ idleTimeoutMs: 30 * 60_000 });
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       h.clock.advance(30 * 60_000 - 1);
       expect(await repo.findById(session.id)).not.toBeNull();
       h.clock.advance(1);
@@ -22,11 +22,11 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
     it('an access (touch) moves the idle deadline', async () => {
       const repo = h.repository({ idleTimeoutMs: 60_000 });
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       h.clock.advance(50_000);
       const loaded = (await repo.findById(session.id))!;
       loaded.access(h.clock.now());
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       h.clock.advance(50_000);
       const again = await repo.findById(session.id);
       expect(again?.get('a')).toBe(1);
@@ -38,14 +38,14 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
     it('expires at the absolute lifetime even when accessed continuously', async () => {
       const repo = h.repository({ idleTimeoutMs: 60_000, absoluteTimeoutMs: 150_000 });
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       expect(session.absoluteExpiresAt).toBe(session.createdAt + 150_000);
       for (let i = 0; i < 3; i++) {
         h.clock.advance(45_000);
         const loaded = (await repo.findById(session.id))!;
         expect(loaded).not.toBeNull();
         loaded.access(h.clock.now());
-        await repo.save(loaded);
+        await expectSaved(repo, loaded);
       }
       h.clock.advance(15_000);
       expect(await repo.findById(session.id)).toBeNull();
@@ -57,7 +57,7 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
       const principal = `expiring-${repo.idGenerator.generate()}`;
       const session = repo.createSession();
       session.principal = principal;
-      await repo.save(session);
+      await expectSaved(repo, session);
       expect((await repo.findByPrincipal(principal)).size).toBe(1);
       h.clock.advance(60_000);
       expect((await repo.findByPrincipal(principal)).size).toBe(0);
@@ -199,11 +199,11 @@ export function expirySuite(kit: ResolvedStoreConformance): void {
     it('a session with a 1 s absolute lifetime is gone after it despite a long idle timeout', async () => {
       const repo = h.repository({ idleTimeoutMs: 60_000, absoluteTimeoutMs: 1000 });
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       await sleep(600);
       const loaded = (await repo.findById(session.id))!;
       loaded.access(Date.now());
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       await sleep(600);
       expect(await repo.findById(session.id)).toBeNull();
     });

@@ -13,13 +13,13 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
       const repo = h.repository({ absoluteTimeoutMs: 3_600_000 });
       const session = repo.createSession().set('cart', [1, 2]);
       session.principal = `rename-${repo.idGenerator.generate()}`;
-      await repo.save(session);
+      await expectSaved(repo, session);
       const oldId = session.id;
       const loaded = (await repo.findById(oldId))!;
       const newId = loaded.changeId();
       expect(newId).not.toBe(oldId);
       loaded.set('after', true);
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       expect(await repo.findById(oldId)).toBeNull();
       if (kit.inspect) expect(await kit.inspect.exists(h.store, oldId)).toBe(false);
       const renamed = (await repo.findById(newId))!;
@@ -38,7 +38,7 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
       const session = repo.createSession().set('a', 1);
       const first = session.id;
       session.changeId();
-      await repo.save(session);
+      await expectSaved(repo, session);
       expect(await repo.findById(first)).toBeNull();
       expect((await repo.findById(session.id))?.get('a')).toBe(1);
     });
@@ -46,12 +46,12 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
     it('a late save on the old id after a rotation writes nothing and never revives it', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const late = (await repo.findById(session.id))!;
       const rotating = (await repo.findById(session.id))!;
       const oldId = rotating.id;
       rotating.changeId();
-      await repo.save(rotating);
+      await expectSaved(repo, rotating);
       late.set('b', 2);
       expect(await repo.save(late)).toBe(false);
       expect(await repo.findById(oldId)).toBeNull();
@@ -61,7 +61,7 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
     it('renaming a session that was deleted meanwhile resolves false and creates nothing', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       await repo.deleteById(session.id);
       loaded.changeId();
@@ -76,12 +76,12 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
     it('two rotations in a row keep the data', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       session.changeId();
-      await repo.save(session);
+      await expectSaved(repo, session);
       session.changeId();
       session.set('b', 2);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect(loaded.get('a')).toBe(1);
       expect(loaded.get('b')).toBe(2);

@@ -2,6 +2,7 @@ import { type SessionEvent, type SessionStore, systemClock } from '@sess/core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { waitFor } from '../wait-for.js';
 import { itWithHook, requireCapability } from './applicability.js';
+import { expectSaved } from './contract-rules.js';
 import { sleep, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -48,7 +49,7 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
       const deadline = Date.now() + kit.eventLatencyMs * 2;
       while (Date.now() < deadline) {
         const probe = repo.createSession().set('probe', true);
-        await repo.save(probe);
+        await expectSaved(repo, probe);
         const heard = await waitFor(() => b.of(probe.id).length > 0, 250, 10);
         await repo.deleteById(probe.id);
         if (heard) return;
@@ -78,10 +79,10 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
           const repo = h.repository();
           const session = repo.createSession().set('a', 1);
           session.principal = 'peer-events';
-          await repo.save(session);
+          await expectSaved(repo, session);
           const firstId = session.id;
           session.changeId();
-          await repo.save(session);
+          await expectSaved(repo, session);
           // The peer reads what the first instance wrote (shared namespace) and deletes it.
           const onPeer = await h.repository({ store: peer! }).findById(session.id);
           expect(onPeer?.get('a')).toBe(1);
@@ -102,7 +103,7 @@ export function peerEventsSuite(kit: ResolvedStoreConformance): void {
       await withBoth(async (a, b) => {
         const repo = h.repository({ idleTimeoutMs: 1000 });
         const session = repo.createSession().set('a', 1);
-        await repo.save(session);
+        await expectSaved(repo, session);
         const expired = (l: Listening) => l.of(session.id).includes('expired');
         const within = 1000 + kit.expiryLatencyMs + kit.eventLatencyMs;
         expect(await waitFor(() => expired(a) && expired(b), within, 50)).toBe(true);
