@@ -8,7 +8,7 @@ import { it, type TestContext } from 'vitest';
  * when the suite is collected, so those checks are registered as skipped with the reason in the name.
  */
 
-/** Skips the running check, with `reason`, unless the store declares `capability`. */
+/** Skips the running check, saying why, unless the store declares `capability`. */
 export function requireCapability(
   context: TestContext,
   store: SessionStore,
@@ -18,7 +18,7 @@ export function requireCapability(
     context.skip(`not applicable: the store does not declare the "${capability}" capability`);
 }
 
-/** Skips the running check, with `reason`, when the store declares `capability`. */
+/** Skips the running check, saying why, when the store declares `capability` (checks of its absence). */
 export function requireNoCapability(
   context: TestContext,
   store: SessionStore,

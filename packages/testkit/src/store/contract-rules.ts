@@ -6,7 +6,6 @@ import { expect } from 'vitest';
  * broke (see SessionStore in @sess/core and docs/writing-a-store.md).
  */
 export const RULE = {
-  createApplies: "save({ kind: 'create' }) must store the session and resolve true",
   createConflict:
     "save({ kind: 'create' }) for an id that exists must reject with SessionConflictError (create-if-absent)",
   updateApplies:
@@ -15,7 +14,6 @@ export const RULE = {
     "save({ kind: 'update' }) of a session that does not exist must write nothing and resolve false",
   updateExpired:
     "save({ kind: 'update' }) of a session expired at write.now (stored expiresAt <= now) must write nothing and resolve false, even while the backend still holds it",
-  touchApplies: 'touch() of a session that exists and is live at touch.now must resolve true',
   touchMissing: 'touch() of a session that does not exist must write nothing and resolve false',
   touchExpired:
     'touch() of a session expired at touch.now must write nothing and resolve false, even while the backend still holds it',
