@@ -8,7 +8,6 @@ import {
   type SessionStore,
   type SessionTouch,
   type SessionWrite,
-  type StoreCapabilities,
   StoreUnavailableError,
 } from '@sess/core';
 
@@ -40,15 +39,8 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
 export class FileStore implements SessionStore {
   readonly name = 'file';
-  // No atomic rename and no events: core falls back to copy + delete for id changes, and raises
-  // created / deleted / id-changed / expired-on-read itself.
-  readonly capabilities: StoreCapabilities = {
-    findByPrincipal: true,
-    touch: true,
-    changeId: false,
-    events: false,
-    cleanup: true,
-  };
+  // No changeId and no subscribe (capabilities are the methods a store has): core falls back to
+  // copy + delete for id changes, and raises created / deleted / id-changed / expired-on-read itself.
   readonly #directory: string;
   readonly #ready: Promise<unknown>;
   readonly #queues = new Map<string, Promise<unknown>>();

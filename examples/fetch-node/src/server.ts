@@ -1,5 +1,5 @@
+import { serveFetch } from '@sess/fetch/node';
 import { app, repository } from './app.js';
-import { serveFetch } from './node-fetch-bridge.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -19,7 +19,8 @@ export {
 } from './http/cookie-options.js';
 export { type CookieSigner, createCookieSigner } from './http/cookie-signer.js';
 export type { HttpPort } from './http/http-port.js';
-export { RequestSession } from './http/request-session.js';
+export type { RequestSession, SessionCallback } from './http/request-session.js';
+export type { SessionHandle } from './http/session-handle.js';
 export {
   compositeIdResolver,
   cookieIdResolver,
@@ -28,7 +29,6 @@ export {
   type SessionIdResolver,
 } from './http/session-id-resolver.js';
 export { createSessionManager, SessionManager, type SessionManagerOptions } from './http/session-manager.js';
-export { ListenerSet } from './listener-set.js';
 export { Session, type SessionData } from './session.js';
 export type { SessionEvent, SessionEventListener, SessionEventOf } from './session-events.js';
 export {
@@ -54,4 +54,4 @@ export type {
   StoreCapabilities,
   StoreEvent,
 } from './session-store.js';
-export { assertStoreCapabilities } from './store-capabilities.js';
+export { storeCapabilities } from './store-capabilities.js';

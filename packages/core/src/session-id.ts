@@ -1,3 +1,5 @@
+import { SessionConfigError } from './errors.js';
+
 /**
  * Session ids: random bytes from globalThis.crypto, base64url-encoded. The generator also validates,
  * so an id of the wrong shape never reaches a store (no injection into keys, no wasted round trip).
@@ -37,7 +39,7 @@ export interface RandomIdOptions {
 export function randomIdGenerator(options: RandomIdOptions = {}): SessionIdGenerator {
   const bytes = options.bytes ?? 32;
   if (!Number.isInteger(bytes) || bytes < 16 || bytes > 512) {
-    throw new RangeError('randomIdGenerator: bytes must be an integer between 16 and 512');
+    throw new SessionConfigError('randomIdGenerator: bytes must be an integer between 16 and 512');
   }
   const length = Math.ceil((bytes * 4) / 3);
   const shape = new RegExp(`^[A-Za-z0-9_-]{${length}}$`);

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { type AttributeCodec, jsonCodec } from './codec.js';
 import { SessionConfigError, SessionError, UnsupportedCapabilityError } from './errors.js';
-import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING } from './session.js';
+import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING, VALUES } from './session.js';
 import { SessionEventHub, type SessionEventListener } from './session-events.js';
 import { maskSessionId, randomIdGenerator, type SessionIdGenerator } from './session-id.js';
 import type {
@@ -15,8 +15,6 @@ import { assertStoreCapabilities } from './store-capabilities.js';
 
 /** The index name under which sessions are found by their principal (user) name. */
 export const PRINCIPAL_NAME_INDEX = 'principal';
-
-const ALL_EVENTS: ReadonlySet<SessionEventType> = new Set(['created', 'deleted', 'expired', 'id-changed']);
 
 export interface DecodeErrorReport {
   /** Masked id of the session whose data could not be decoded. */
@@ -47,14 +45,12 @@ export interface SessionRepositoryOptions {
  * Spring Session's SessionRepository plus FindByIndexNameSessionRepository, over any SessionStore.
  * All session semantics live here: expiry, id validation, decoding, id-change fallback, events.
  */
-export class SessionRepository<Data extends SessionData = SessionData> {
+export class SessionRepository<Data extends object = SessionData> {
   readonly store: SessionStore;
   readonly clock: Clock;
   readonly idGenerator: SessionIdGenerator;
   readonly idleTimeoutMs: number;
   readonly absoluteTimeoutMs: number | null;
-  /** The event types this repository delivers to `on()` listeners. */
-  readonly deliveredEvents: ReadonlySet<SessionEventType> = ALL_EVENTS;
   /**
    * 'store': events come from the store and cover every process sharing it (expiry included).
    * 'process': core raises the events this process causes; 'expired' only when it finds one on read.
@@ -83,7 +79,7 @@ export class SessionRepository<Data extends SessionData = SessionData> {
       ((report) => console.warn(`[@sess] unreadable session ${report.sessionId} ignored`, report.error));
     this.#onListenerError = options.onListenerError ?? ((error) => console.error('[@sess]', error));
     this.#events = new SessionEventHub(this.#onListenerError);
-    this.eventSource = this.store.capabilities.events ? 'store' : 'process';
+    this.eventSource = typeof this.store.subscribe === 'function' ? 'store' : 'process';
     this.#env = { clock: this.clock, codec: this.#codec, idGenerator: this.idGenerator };
   }
 
@@ -140,8 +136,8 @@ export class SessionRepository<Data extends SessionData = SessionData> {
     const now = this.clock.now();
     for (const name of changes.read) {
       // Objects read through get() may have been mutated in place: compare their encoding.
-      if (changes.set.has(name) || !session.has(name)) continue;
-      const encoded = this.#codec.encode(session.valuesForSave().get(name));
+      if (changes.set.has(name) || !session[VALUES]().has(name)) continue;
+      const encoded = this.#codec.encode(session[VALUES]().get(name));
       if (encoded !== changes.encoded.get(name)) changes.set.add(name);
     }
     if (changes.persistedId === null) {
@@ -163,11 +159,29 @@ export class SessionRepository<Data extends SessionData = SessionData> {
     return true;
   }
 
-  /** Removes the session. Safe to call for unknown or malformed ids. */
+  /**
+   * Removes the session. Safe to call for unknown or malformed ids. Its 'deleted' event carries the
+   * principal it had (read first only when this process raises events and someone listens).
+   */
   async deleteById(id: string): Promise<void> {
     if (typeof id !== 'string' || !this.idGenerator.isValid(id)) return;
+    let principal: string | null = null;
+    if (this.eventSource === 'process' && this.#events.size > 0) {
+      principal = (await this.store.load(id).catch(() => null))?.principal ?? null;
+    }
+    await this.#delete(id, principal);
+  }
+
+  /** Removes a session this process holds (logout); its 'deleted' event carries its principal. */
+  async deleteSession(session: Session<Data>): Promise<void> {
+    const storedId = session[TRACKING].persistedId;
+    if (storedId !== null) await this.#delete(storedId, session.principal);
+  }
+
+  async #delete(id: string, principal: string | null): Promise<void> {
     const removed = await this.store.delete(id);
-    if (removed && this.eventSource === 'process') this.#events.emit({ type: 'deleted', sessionId: id });
+    if (removed && this.eventSource === 'process')
+      this.#events.emit({ type: 'deleted', sessionId: id, principal });
   }
 
   /** Sessions indexed under `indexName` = `value`. Only the principal-name index is built in. */
@@ -261,7 +275,7 @@ export class SessionRepository<Data extends SessionData = SessionData> {
 
   async #write(session: Session<Data>, kind: SessionWrite['kind'], now: number): Promise<boolean> {
     const changes = session[TRACKING];
-    const values = session.valuesForSave();
+    const values = session[VALUES]();
     const names = kind === 'create' ? values.keys() : changes.set.values();
     const set = new Map<string, string>();
     for (const name of names) set.set(name, this.#codec.encode(values.get(name)));
@@ -382,7 +396,7 @@ function positive(name: string, value: number): number {
 }
 
 /** Shorthand for `new SessionRepository(options)`. */
-export function createSessionRepository<Data extends SessionData = SessionData>(
+export function createSessionRepository<Data extends object = SessionData>(
   options: SessionRepositoryOptions,
 ): SessionRepository<Data> {
   return new SessionRepository<Data>(options);

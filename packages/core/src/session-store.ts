@@ -93,8 +93,8 @@ export interface EventGap {
 }
 
 /**
- * Optional capabilities. Each flag must agree with the presence of its method; core checks this when
- * a repository is created and refuses a store that claims what it does not implement (or the reverse).
+ * What a store can do, as core reads it from the optional methods the store has (`storeCapabilities`).
+ * Stores do not declare it: having the method is the declaration.
  */
 export interface StoreCapabilities {
   /** `findByPrincipal` is implemented. Without it, find-by-index throws UnsupportedCapabilityError. */
@@ -109,6 +109,8 @@ export interface StoreCapabilities {
    * in this process, and 'expired' only when it finds an expired session on read.
    */
   readonly events: boolean;
+  /** `subscribeGaps` is implemented: the store reports spans in which its events may have been lost. */
+  readonly gaps: boolean;
   /** `cleanupExpired` is implemented. */
   readonly cleanup: boolean;
 }
@@ -116,7 +118,6 @@ export interface StoreCapabilities {
 export interface SessionStore {
   /** A short name for messages, e.g. "redis". */
   readonly name: string;
-  readonly capabilities: StoreCapabilities;
 
   /**
    * The record for `id`, or null when absent. May return an expired record (core filters).

@@ -3,8 +3,19 @@ import type { AttributeCodec } from './codec.js';
 import { maskSessionId, type SessionIdGenerator } from './session-id.js';
 import type { SessionRecord } from './session-store.js';
 
-/** The shape of a session's attributes. Users describe their own; the default allows any key. */
-export type SessionData = Record<string, unknown>;
+/**
+ * The shape of a session's attributes. Describe yours once, by declaration merging, and every
+ * `req.session.get()` / `set()` is typed (as express-session users do with its SessionData):
+ *
+ *   declare module '@sess/core' {
+ *     interface SessionData { count: number; cart: string[] }
+ *   }
+ *
+ * Names you do not declare stay allowed, as `unknown`. Or pass your own type as a type parameter.
+ */
+export interface SessionData {
+  [name: string]: unknown;
+}
 
 /** Services a session needs; shared by all sessions of one repository. */
 export interface SessionEnvironment {
@@ -15,6 +26,8 @@ export interface SessionEnvironment {
 
 /** Module-private access to a session's change tracking, for the repository. Not exported publicly. */
 export const TRACKING = Symbol('sess.tracking');
+/** Module-private access to a session's decoded values, for the repository's encoder. */
+export const VALUES = Symbol('sess.values');
 
 /** What changed in a session since it was loaded (or since its last save). */
 export interface SessionChanges {
@@ -48,7 +61,7 @@ export function expiryOf(
  * 'update' a stored one (attributes, principal, timeout, id or last access moved), or nothing.
  * Objects read through get() and mutated in place are found only by the repository's save.
  */
-export function pendingWrite<D extends SessionData>(session: Session<D>): 'create' | 'update' | 'none' {
+export function pendingWrite<D extends object>(session: Session<D>): 'create' | 'update' | 'none' {
   const c = session[TRACKING];
   const written = c.set.size > 0 || c.removed.size > 0 || c.principalChanged || c.timeoutChanged;
   if (c.persistedId === null) return written ? 'create' : 'none';
@@ -60,7 +73,7 @@ export function pendingWrite<D extends SessionData>(session: Session<D>): 'creat
  * get/set/remove/has/names, so no attribute name ("id", "save", "then", "__proto__", ...) can collide
  * with the session's own API. Changes are tracked so a store writes only what changed.
  */
-export class Session<Data extends SessionData = SessionData> {
+export class Session<Data extends object = SessionData> {
   #id: string;
   readonly #createdAt: number;
   #lastAccessedAt: number;
@@ -207,8 +220,8 @@ export class Session<Data extends SessionData = SessionData> {
     this[TRACKING].accessed = true;
   }
 
-  /** @internal decoded values, for the repository's encoder. */
-  valuesForSave(): ReadonlyMap<string, unknown> {
+  /** Decoded values, for the repository's encoder (module-private key). */
+  [VALUES](): ReadonlyMap<string, unknown> {
     return this.#values;
   }
 

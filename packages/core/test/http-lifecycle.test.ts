@@ -36,7 +36,7 @@ describe('request lifecycle', () => {
   it('no id: no store I/O, no session, no cookie', async () => {
     const { store, manager } = setup();
     const { port, setCookie } = fakePort();
-    const session = await manager.load(port);
+    const session = (await manager.load(port)).session;
     expect(session.get('x')).toBeUndefined();
     expect(session.isNew).toBe(true);
     await session.save();
@@ -47,7 +47,7 @@ describe('request lifecycle', () => {
   it('first write creates the session and sets a secure-by-default cookie (Secure on HTTPS)', async () => {
     const { store, manager } = setup();
     const { port, setCookie, response } = fakePort({}, true);
-    const session = await manager.load(port);
+    const session = (await manager.load(port)).session;
     session.set('a', 1);
     await session.save();
     expect(store.records.size).toBe(1);
@@ -59,7 +59,7 @@ describe('request lifecycle', () => {
     const { manager } = setup();
     const { port, response } = fakePort();
     port.setResponseHeader('cache-control', 'private, max-age=0');
-    const session = await manager.load(port);
+    const session = (await manager.load(port)).session;
     session.set('a', 1);
     await session.save();
     expect(response.get('cache-control')).toEqual(['private, max-age=0']);
@@ -70,29 +70,29 @@ describe('request lifecycle', () => {
     const store = new MapStore();
     const repository = createSessionRepository({ store, clock: { now: () => now } });
     const manager = createSessionManager({ repository, touchIntervalMs: 60_000 });
-    const first = await manager.load(fakePort().port);
+    const first = (await manager.load(fakePort().port)).session;
     first.set('a', 1);
     await first.save();
     const cookie = `sid=${first.id}`;
     store.writes = 0;
     now += 59_000;
-    await (await manager.load(fakePort({ cookie }).port)).save();
+    await (await manager.load(fakePort({ cookie }).port)).commit();
     expect(store.writes).toBe(0);
     now += 2_000;
-    await (await manager.load(fakePort({ cookie }).port)).save();
+    await (await manager.load(fakePort({ cookie }).port)).commit();
     expect(store.writes).toBe(1);
     expect(store.records.get(first.id)!.lastAccessedAt).toBe(now);
   });
 
   it('preventCreation refuses a new session but not an existing one', async () => {
     const { manager } = setup();
-    const anonymous = await manager.load(fakePort().port);
+    const anonymous = (await manager.load(fakePort().port)).session;
     anonymous.preventCreation();
     expect(() => anonymous.set('a', 1)).toThrow(expect.objectContaining({ code: 'CREATION_FORBIDDEN' }));
-    const creator = await manager.load(fakePort().port);
+    const creator = (await manager.load(fakePort().port)).session;
     creator.set('a', 1);
     await creator.save();
-    const existing = await manager.load(fakePort({ cookie: `sid=${creator.id}` }).port);
+    const existing = (await manager.load(fakePort({ cookie: `sid=${creator.id}` }).port)).session;
     existing.preventCreation();
     existing.set('b', 2);
     await existing.save();
@@ -100,18 +100,18 @@ describe('request lifecycle', () => {
 
   it('destroy clears the cookie; a write after destroy starts a new session', async () => {
     const { manager, store } = setup();
-    const first = await manager.load(fakePort().port);
+    const first = (await manager.load(fakePort().port)).session;
     first.set('a', 1);
     await first.save();
     const oldId = first.id;
     const destroyed = fakePort({ cookie: `sid=${oldId}` });
-    const session = await manager.load(destroyed.port);
+    const session = (await manager.load(destroyed.port)).session;
     await session.destroy();
     await session.save();
     expect(destroyed.setCookie()).toHaveLength(1);
     expect(destroyed.setCookie()[0]).toMatch(/^sid=; .*Max-Age=0/);
     const again = fakePort({ cookie: `sid=${oldId}` });
-    const renewed = await manager.load(again.port);
+    const renewed = (await manager.load(again.port)).session;
     await renewed.destroy();
     renewed.set('fresh', true);
     await renewed.save();
@@ -122,30 +122,34 @@ describe('request lifecycle', () => {
 
   it('is not thenable and never shows the raw id', async () => {
     const { manager } = setup();
-    const session = await manager.load(fakePort().port);
+    const session = (await manager.load(fakePort().port)).session;
     session.set('then', 'data');
     expect(typeof (session as unknown as { then?: unknown }).then).toBe('undefined');
     expect(inspect(session)).not.toContain(session.id);
     expect(JSON.stringify(session)).not.toContain(session.id);
   });
 
-  it('rolling cookies re-send Max-Age when the session is touched', async () => {
+  it("persistent cookies carry the session's remaining lifetime as Max-Age, re-sent when it is touched", async () => {
     let now = 1_000_000;
-    const repository = createSessionRepository({ store: new MapStore(), clock: { now: () => now } });
+    const repository = createSessionRepository({
+      store: new MapStore(),
+      clock: { now: () => now },
+      idleTimeoutMs: 7_200_000,
+    });
     const manager = createSessionManager({
       repository,
-      cookie: { maxAgeMs: 7_200_000 },
+      cookie: { persistent: true },
       touchIntervalMs: 1000,
     });
-    const created = await manager.load(fakePort().port);
+    const created = (await manager.load(fakePort().port)).session;
     created.set('a', 1);
     await created.save();
     now += 2000;
     const rolled = fakePort({ cookie: `sid=${created.id}` });
-    await (await manager.load(rolled.port)).save();
+    await (await manager.load(rolled.port)).commit();
     expect(rolled.setCookie()[0]).toMatch(/Max-Age=7200/);
     const quiet = fakePort({ cookie: `sid=${created.id}` });
-    await (await manager.load(quiet.port)).save();
+    await (await manager.load(quiet.port)).commit();
     expect(quiet.setCookie()).toEqual([]);
   });
 
@@ -155,49 +159,51 @@ describe('request lifecycle', () => {
       throw new Error('down');
     };
     const { port, setCookie } = fakePort();
-    const session = await manager.load(port);
-    session.set('a', 1);
-    await expect(session.save()).rejects.toThrow('down');
-    session.applyHeaders();
+    const handle = await manager.load(port);
+    handle.session.set('a', 1);
+    await expect(handle.commit()).rejects.toThrow('down');
+    handle.applyHeaders();
     expect(setCookie()).toEqual([]);
   });
 });
 
-describe('trySaveSync (adapters: no await when nothing is written)', () => {
-  it('is true only when save() would do no I/O, and then applies the headers itself', async () => {
+describe('commit() (adapters: no await when nothing is written)', () => {
+  it('finishes at once (returns undefined) only when there is no I/O to do, and then applies the headers itself', async () => {
     const { store, manager } = setup();
     const first = fakePort();
     const creating = await manager.load(first.port);
-    expect(creating.trySaveSync()).toBe(true); // untouched, no id: nothing to do
-    creating.set('a', { nested: 1 });
-    expect(creating.trySaveSync()).toBe(false); // a create: await save()
-    await creating.save();
+    expect(creating.commit()).toBeUndefined(); // untouched, no id: nothing to do
+    creating.session.set('a', { nested: 1 });
+    const creation = creating.commit(); // a create: await it
+    expect(creation).toBeInstanceOf(Promise);
+    await creation;
     const cookie = first.setCookie()[0]!.split(';')[0]!;
 
     const reading = await manager.load(fakePort({ cookie }).port);
-    expect(reading.trySaveSync()).toBe(true); // read-only, within the touch interval
+    expect(reading.commit()).toBeUndefined(); // read-only, within the touch interval
     const mutating = await manager.load(fakePort({ cookie }).port);
-    (mutating.get('a') as { nested: number }).nested = 2; // an object read may be mutated in place
-    expect(mutating.trySaveSync()).toBe(false);
-    await mutating.save();
+    (mutating.session.get('a') as { nested: number }).nested = 2; // an object read may be mutated in place
+    const saving = mutating.commit();
+    expect(saving).toBeInstanceOf(Promise);
+    await saving;
     expect(store.writes).toBe(2);
 
     const rotating = await manager.load(fakePort({ cookie }).port);
-    await rotating.regenerate();
-    expect(rotating.trySaveSync()).toBe(false);
+    await rotating.session.regenerate();
+    expect(rotating.commit()).toBeInstanceOf(Promise);
   });
 
   it('applies headers for a destroyed session (clears the cookie) without awaiting', async () => {
     const { manager } = setup();
     const first = fakePort();
     const creating = await manager.load(first.port);
-    creating.set('a', 1);
-    await creating.save();
+    creating.session.set('a', 1);
+    await creating.commit();
     const cookie = first.setCookie()[0]!.split(';')[0]!;
     const second = fakePort({ cookie });
     const session = await manager.load(second.port);
-    await session.destroy();
-    expect(session.trySaveSync()).toBe(true);
+    await session.session.destroy();
+    expect(session.commit()).toBeUndefined();
     expect(second.setCookie()[0]).toMatch(/^sid=; /);
   });
 });
@@ -228,7 +234,7 @@ describe('id resolvers', () => {
     const resolver = headerIdResolver();
     expect(await resolver.read(fakePort({ 'x-auth-token': ' abc ' }).port)).toBe('abc');
     const { port, response } = fakePort();
-    resolver.write(port, 'abc');
+    resolver.write(port, 'abc', 60_000);
     expect(response.get('x-auth-token')).toEqual(['abc']);
     resolver.clear(port);
     expect(response.get('x-auth-token')).toEqual(['']);
@@ -237,11 +243,11 @@ describe('id resolvers', () => {
   it('composite: answers on the channel the request used, else the first', () => {
     const resolver = compositeIdResolver([cookieIdResolver(), headerIdResolver()]);
     const api = fakePort({ 'x-auth-token': '' });
-    resolver.write(api.port, 'id');
+    resolver.write(api.port, 'id', 60_000);
     expect(api.response.get('x-auth-token')).toEqual(['id']);
     expect(api.setCookie()).toEqual([]);
     const browser = fakePort();
-    resolver.write(browser.port, 'id');
+    resolver.write(browser.port, 'id', 60_000);
     expect(browser.setCookie()).toHaveLength(1);
   });
 });
@@ -258,7 +264,10 @@ describe('cookie options', () => {
     expect(() => resolveCookieOptions({ partitioned: true })).toThrow(/secure/);
     expect(() => resolveCookieOptions({ name: 'bad name' })).toThrow(/cookie name/);
     expect(() => resolveCookieOptions({ secrets: ['short'] })).toThrow(/16 characters/);
-    expect(() => resolveCookieOptions({ maxAgeMs: -5 })).toThrow(/maxAgeMs/);
+    // @ts-expect-error removed option: the cookie's lifetime follows the session's
+    expect(() => resolveCookieOptions({ maxAgeMs: 3_600_000 })).toThrow(
+      /maxAgeMs would give the cookie a lifetime/,
+    );
     expect(resolveCookieOptions({ name: '__Host-sid', secure: true }).name).toBe('__Host-sid');
   });
 });
@@ -271,7 +280,7 @@ describe('after a failed save', () => {
       throw new Error('down');
     };
     const { port, setCookie } = fakePort();
-    const session = await manager.load(port);
+    const session = (await manager.load(port)).session;
     session.set('a', 1);
     await expect(session.save()).rejects.toThrow('down');
     store.save = save;

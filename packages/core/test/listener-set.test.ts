@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListenerSet } from '../src/index.js';
+import { ListenerSet } from '../src/store/index.js';
 
 describe('ListenerSet', () => {
   it('keeps each add() its own subscription and isolates a throwing listener', () => {

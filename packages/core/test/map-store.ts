@@ -3,19 +3,11 @@ import {
   type SessionRecord,
   type SessionStore,
   type SessionWrite,
-  type StoreCapabilities,
 } from '../src/index.js';
 
 /** The smallest honest store (required methods only), for core's unit tests. */
 export class MapStore implements SessionStore {
   readonly name = 'map';
-  readonly capabilities: StoreCapabilities = {
-    findByPrincipal: false,
-    touch: false,
-    changeId: false,
-    events: false,
-    cleanup: false,
-  };
   readonly records = new Map<string, SessionRecord>();
   writes = 0;
   loads = 0;

@@ -5,7 +5,7 @@ import {
   type SessionEvent,
   SessionRepository,
   type SessionStore,
-  type StoreCapabilities,
+  storeCapabilities,
 } from '../src/index.js';
 import { MapStore } from './map-store.js';
 
@@ -20,14 +20,22 @@ const clockAt = (start: number) => {
 };
 
 describe('SessionRepository', () => {
-  it('checks at creation that declared capabilities match the methods', () => {
+  it('reads capabilities from the methods a store has, and refuses what cannot be a store', () => {
     const store = new MapStore();
-    const lying = Object.assign(Object.create(store) as SessionStore, {
-      capabilities: { ...store.capabilities, findByPrincipal: true } satisfies StoreCapabilities,
+    expect(storeCapabilities(store)).toEqual({
+      findByPrincipal: false,
+      touch: false,
+      changeId: false,
+      events: false,
+      gaps: false,
+      cleanup: false,
     });
-    expect(() => new SessionRepository({ store: lying })).toThrow(/declares capability "findByPrincipal"/);
-    const hiding = Object.assign(Object.create(store) as SessionStore, { touch: async () => true });
-    expect(() => new SessionRepository({ store: hiding })).toThrow(/does not declare capability "touch"/);
+    const touching = Object.assign(Object.create(store) as SessionStore, { touch: async () => true });
+    expect(storeCapabilities(touching).touch).toBe(true);
+    const broken = Object.assign(Object.create(store) as SessionStore, { touch: true });
+    expect(() => new SessionRepository({ store: broken })).toThrow(/touch that is not a method/);
+    const gapsOnly = Object.assign(Object.create(store) as SessionStore, { subscribeGaps: () => () => {} });
+    expect(() => new SessionRepository({ store: gapsOnly })).toThrow(/no subscribe/);
     expect(() => new SessionRepository({ store: {} as SessionStore })).toThrow(/must implement load/);
   });
 
@@ -104,8 +112,12 @@ describe('SessionRepository', () => {
 
 describe('events missed (gaps)', () => {
   it('passes the store gaps to listeners, isolates a throwing one, and stops on unsubscribe', () => {
-    const store = new MapStore() as MapStore & { subscribeGaps(l: (gap: EventGap) => void): () => void };
+    const store = new MapStore() as MapStore & {
+      subscribe(): () => void;
+      subscribeGaps(l: (gap: EventGap) => void): () => void;
+    };
     const gapListeners = new Set<(gap: EventGap) => void>();
+    store.subscribe = () => () => undefined; // gaps are about store events: a store reporting them has them
     store.subscribeGaps = (listener) => {
       gapListeners.add(listener);
       return () => gapListeners.delete(listener);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSessionId, randomIdGenerator } from '../src/index.js';
+import { maskSessionId, randomIdGenerator, SessionConfigError } from '../src/index.js';
 
 describe('randomIdGenerator', () => {
   it('makes 256-bit base64url ids by default, all distinct', () => {
@@ -30,7 +30,7 @@ describe('randomIdGenerator', () => {
 
   it('accepts 128 bits at least and refuses less', () => {
     expect(randomIdGenerator({ bytes: 16 }).generate()).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(() => randomIdGenerator({ bytes: 15 })).toThrow(RangeError);
+    expect(() => randomIdGenerator({ bytes: 15 })).toThrow(SessionConfigError);
   });
 
   it('masks ids for logs', () => {

@@ -4,7 +4,7 @@ export {
   cookieIdResolver,
   headerIdResolver,
   isSessionError,
-  RequestSession,
+  type RequestSession,
   SessionConfigError,
   SessionCreationForbiddenError,
   type SessionData,

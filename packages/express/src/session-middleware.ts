@@ -1,6 +1,7 @@
 import {
   type RequestSession,
   type SessionData,
+  type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
 } from '@sess/core';
@@ -10,16 +11,19 @@ import { expressPort } from './express-port.js';
 declare global {
   namespace Express {
     interface Request {
-      /** The request's session (@sess/express). For typed attributes use `sessions.of<Data>(req)`. */
+      /**
+       * The request's session (@sess/express). Type its attributes once by augmenting SessionData
+       * (`declare module '@sess/core' { interface SessionData { ... } }`), or use `sessions.of(req)`.
+       */
       session: RequestSession<SessionData>;
     }
   }
 }
 
-export type ExpressSessionOptions<Data extends SessionData = SessionData> = SessionManagerOptions<Data>;
+export type ExpressSessionOptions<Data extends object = SessionData> = SessionManagerOptions<Data>;
 
 /** The middleware, plus a typed accessor for the session it attached. */
-export interface ExpressSessionMiddleware<Data extends SessionData = SessionData> extends RequestHandler {
+export interface ExpressSessionMiddleware<Data extends object = SessionData> extends RequestHandler {
   /** The session of `req`, typed with this middleware's Data. */
   of(req: Request): RequestSession<Data>;
   readonly manager: SessionManager<Data>;
@@ -27,12 +31,14 @@ export interface ExpressSessionMiddleware<Data extends SessionData = SessionData
 
 /**
  * Express 4/5 middleware: loads the session when the request carries an id, exposes it as
- * `req.session`, and saves it before the response is sent (res.end, res.redirect, res.json, ...).
+ * `req.session`, and commits it when the response is sent (res.end, res.redirect, res.json, ...),
+ * including the error response after a handler threw: what the handler changed before is saved.
  */
-export function session<Data extends SessionData = SessionData>(
+export function session<Data extends object = SessionData>(
   options: ExpressSessionOptions<Data>,
 ): ExpressSessionMiddleware<Data> {
   const manager = new SessionManager<Data>(options);
+  const sessions = new WeakMap<Request, RequestSession<Data>>();
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (req.session) {
@@ -40,20 +46,25 @@ export function session<Data extends SessionData = SessionData>(
       return;
     }
     manager.load(expressPort(req, res)).then((handle) => {
-      req.session = handle as unknown as RequestSession<SessionData>;
+      req.session = handle.frameworkSession;
+      sessions.set(req, handle.session);
       commitBeforeSending(res, handle, next);
       next();
     }, next);
   };
   return Object.assign(middleware, {
-    of: (req: Request) => req.session as unknown as RequestSession<Data>,
+    of(req: Request): RequestSession<Data> {
+      const found = sessions.get(req);
+      if (!found) throw new TypeError('sessions.of(req): this middleware did not handle this request');
+      return found;
+    },
     manager,
   });
 }
 
 /** What the patched res.end / res.writeHead of one response need; kept on the response itself. */
 interface Commit {
-  handle: RequestSession<SessionData>;
+  handle: { commit(): Promise<void> | undefined; applyHeaders(): void };
   next: NextFunction;
   end: Response['end'];
   writeHead: Response['writeHead'];
@@ -69,13 +80,13 @@ type CommittingResponse = Response & { [COMMIT]: Commit };
  * the writeHead hook; the store write then happens before the last chunk. The two replacements are
  * shared functions, not per-request closures: this runs on every request.
  */
-function commitBeforeSending<Data extends SessionData>(
+function commitBeforeSending<Data extends object>(
   res: Response,
-  handle: RequestSession<Data>,
+  handle: SessionHandle<Data>,
   next: NextFunction,
 ): void {
   (res as CommittingResponse)[COMMIT] = {
-    handle: handle as unknown as RequestSession<SessionData>,
+    handle,
     next,
     end: res.end,
     writeHead: res.writeHead,
@@ -96,9 +107,10 @@ function endAfterSave(this: CommittingResponse, ...args: unknown[]): Response {
   const end = commit.end as (...a: unknown[]) => Response;
   if (commit.saving) return end.apply(this, args);
   commit.saving = true;
+  const saving = commit.handle.commit();
   // Nothing to write (most read-only requests): send now, without waiting a turn for a promise.
-  if (commit.handle.trySaveSync()) return end.apply(this, args);
-  commit.handle.save().then(
+  if (saving === undefined) return end.apply(this, args);
+  saving.then(
     () => end.apply(this, args),
     (error: unknown) => {
       // The handler's response is abandoned: the session could not be saved, so the application's

@@ -2,6 +2,7 @@ import {
   type RequestSession,
   SessionConfigError,
   type SessionData,
+  type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
 } from '@sess/core';
@@ -11,15 +12,21 @@ import { fastifyPort } from './fastify-port.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's session (@sess/fastify). For typed attributes use `sessions.of(request)`. */
+    /**
+     * The request's session (@sess/fastify). Type its attributes once by augmenting SessionData
+     * (`declare module '@sess/core' { interface SessionData { ... } }`), or use `sessions.of(request)`.
+     */
     session: RequestSession<SessionData>;
   }
 }
 
-export type FastifySessionOptions<Data extends SessionData = SessionData> = SessionManagerOptions<Data>;
+/** Where the plugin keeps each request's handle: off the user's object, gone with the request. */
+const handles = new WeakMap<FastifyRequest, Pick<SessionHandle, 'commit' | 'frameworkSession'>>();
+
+export type FastifySessionOptions<Data extends object = SessionData> = SessionManagerOptions<Data>;
 
 /** The plugin, plus a typed accessor for the session it attaches. */
-export interface FastifySessionPlugin<Data extends SessionData = SessionData> extends FastifyPluginAsync {
+export interface FastifySessionPlugin<Data extends object = SessionData> extends FastifyPluginAsync {
   /** The session of `request`, typed with this plugin's Data. */
   of(request: FastifyRequest): RequestSession<Data>;
   readonly manager: SessionManager<Data>;
@@ -28,47 +35,59 @@ export interface FastifySessionPlugin<Data extends SessionData = SessionData> ex
 /**
  * A Fastify 5 plugin: loads the session in onRequest when the request carries an id, exposes it as
  * `request.session`, and saves it in onSend, before any header is written (reply.send, redirect,
- * streams). Wrapped with fastify-plugin, so it applies to the scope that registers it and its children:
+ * streams), error replies included: what a handler changed before it threw is saved. Wrapped with fastify-plugin, so it applies to the scope that registers it and its children:
  * register it at the root for the whole app, or inside a plugin to limit sessions to that plugin.
  */
-export function session<Data extends SessionData = SessionData>(
+export function session<Data extends object = SessionData>(
   options: FastifySessionOptions<Data>,
 ): FastifySessionPlugin<Data> {
   const manager = new SessionManager<Data>(options);
-  const plugin = fp(async (app: FastifyInstance) => install(app, manager), {
+  const sessions = new WeakMap<FastifyRequest, RequestSession<Data>>();
+  const plugin = fp(async (app: FastifyInstance) => install(app, manager, sessions), {
     fastify: '5.x',
     name: '@sess/fastify',
   });
   return Object.assign(plugin, {
-    of: (request: FastifyRequest) => request.session as unknown as RequestSession<Data>,
+    of(request: FastifyRequest): RequestSession<Data> {
+      const found = sessions.get(request);
+      if (!found) throw new TypeError('sessions.of(request): this plugin did not handle this request');
+      return found;
+    },
     manager,
   });
 }
 
 /** The same plugin in Fastify's `app.register(plugin, options)` form. */
 export const fastifySession: FastifyPluginAsync<FastifySessionOptions> = fp(
-  async (app: FastifyInstance, options: FastifySessionOptions) => install(app, new SessionManager(options)),
+  async (app: FastifyInstance, options: FastifySessionOptions) =>
+    install(app, new SessionManager(options), undefined),
   { fastify: '5.x', name: '@sess/fastify' },
 );
 
-function install<Data extends SessionData>(app: FastifyInstance, manager: SessionManager<Data>): void {
+function install<Data extends object>(
+  app: FastifyInstance,
+  manager: SessionManager<Data>,
+  typed: WeakMap<FastifyRequest, RequestSession<Data>> | undefined,
+): void {
   if (app.hasRequestDecorator('session')) {
     throw new SessionConfigError(
       'request.session is already decorated: register @sess/fastify once per scope, and not together with @fastify/session',
     );
   }
-  app.decorateRequest('session', null as unknown as RequestSession);
+  // Declared up front (null until onRequest), so every request object has the same shape.
+  app.decorateRequest('session', null, []);
   app.addHook('onRequest', async (request, reply) => {
     const handle = await manager.load(fastifyPort(request, reply));
-    request.session = handle as unknown as RequestSession;
+    handles.set(request, handle);
+    typed?.set(request, handle.session);
+    request.session = handle.frameworkSession;
   });
   app.addHook('onSend', async (request, _reply, payload) => {
-    // null when loading failed (the error reply passes through here too) or outside this scope
-    const handle = request.session as RequestSession | null;
-    if (handle === null) return payload;
+    // none when loading failed (the error reply passes through here too) or outside this scope
+    const saving = handles.get(request)?.commit();
     // A failing save rejects: Fastify hands the error to the error handler, whose reply passes here
-    // again, where core's save() then does nothing.
-    if (!handle.trySaveSync()) await handle.save(); // no await when there is nothing to write
+    // again, where the handle then does nothing.
+    if (saving !== undefined) await saving; // no await when there is nothing to write
     return payload;
   });
 }
@@ -78,5 +97,5 @@ function install<Data extends SessionData>(app: FastifyInstance, manager: Sessio
  * `app.get('/api/x', { preHandler: preventSessionCreation }, handler)`.
  */
 export async function preventSessionCreation(request: FastifyRequest): Promise<void> {
-  (request.session as RequestSession | null)?.preventCreation();
+  handles.get(request)?.frameworkSession.preventCreation();
 }

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { stream } from 'hono/streaming';
 import { createFetchSessions, withSession } from '../src/index.js';
-import { type FetchHandler, serveFetch } from './node-bridge.js';
+import { type FetchHandler, serveFetch } from '../src/node/index.js';
 
 async function listen(handler: FetchHandler): Promise<AdapterFixture> {
   const server = serveFetch(handler).listen(0, '127.0.0.1');

@@ -5,7 +5,6 @@ import {
   type SessionStore,
   type SessionTouch,
   type SessionWrite,
-  type StoreCapabilities,
   type StoreEvent,
   StoreUnavailableError,
 } from '@sess/core';
@@ -61,13 +60,6 @@ const DEFAULT_MAP_NAME = 'sess-sessions';
  */
 export class HazelcastStore implements SessionStore {
   readonly name = 'hazelcast';
-  readonly capabilities: StoreCapabilities = {
-    findByPrincipal: true,
-    touch: true,
-    changeId: true,
-    events: true,
-    cleanup: false,
-  };
   /** The IMap name this store uses. */
   readonly mapName: string;
   readonly #source: SessionMapSource;

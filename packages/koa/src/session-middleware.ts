@@ -1,6 +1,7 @@
 import {
   type RequestSession,
   type SessionData,
+  type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
 } from '@sess/core';
@@ -9,15 +10,18 @@ import { koaPort } from './koa-port.js';
 
 declare module 'koa' {
   interface DefaultContext {
-    /** The request's session (@sess/koa). For typed attributes use `sessions.of(ctx)`. */
+    /**
+     * The request's session (@sess/koa). Type its attributes once by augmenting SessionData
+     * (`declare module '@sess/core' { interface SessionData { ... } }`), or use `sessions.of(ctx)`.
+     */
     session: RequestSession<SessionData>;
   }
 }
 
-export type KoaSessionOptions<Data extends SessionData = SessionData> = SessionManagerOptions<Data>;
+export type KoaSessionOptions<Data extends object = SessionData> = SessionManagerOptions<Data>;
 
 /** The middleware, plus a typed accessor for the session it attaches. */
-export interface KoaSessionMiddleware<Data extends SessionData = SessionData> extends Middleware {
+export interface KoaSessionMiddleware<Data extends object = SessionData> extends Middleware {
   /** The session of `ctx`, typed with this middleware's Data. */
   of(ctx: Context): RequestSession<Data>;
   readonly manager: SessionManager<Data>;
@@ -25,38 +29,72 @@ export interface KoaSessionMiddleware<Data extends SessionData = SessionData> ex
 
 /**
  * Koa 2/3 middleware: loads the session when the request carries an id, exposes it as `ctx.session`,
- * and saves it after downstream middleware has run, before Koa writes the response (ctx.body, streams
- * and ctx.redirect included). Store failures reject, so they reach Koa's error handling.
+ * and commits it after downstream middleware has run, before Koa writes the response (ctx.body,
+ * streams and ctx.redirect included), and also when downstream throws: what it changed before is
+ * saved, and the session headers ride on the error (Koa's error handler sets `error.headers`).
+ * Store failures reject, so they reach Koa's error handling.
  */
-export function session<Data extends SessionData = SessionData>(
+export function session<Data extends object = SessionData>(
   options: KoaSessionOptions<Data>,
 ): KoaSessionMiddleware<Data> {
   const manager = new SessionManager<Data>(options);
+  const sessions = new WeakMap<Context, RequestSession<Data>>();
 
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     if (ctx.session) return next(); // mounted twice (router and app): the outer one owns it
     const handle = await manager.load(koaPort(ctx));
-    ctx.session = handle as unknown as RequestSession;
+    ctx.session = handle.frameworkSession;
+    sessions.set(ctx, handle.session);
     try {
       await next();
     } catch (error) {
-      // What the request changed before failing is kept (an error page may still carry the cookie).
       // The downstream error is the one the app must handle; a failing save is only reported.
-      await handle.save().catch((saveError: unknown) => ctx.app.emit('error', saveError, ctx));
+      await commitOnError(ctx, handle, error);
       throw error;
     }
-    if (!handle.trySaveSync()) await handle.save(); // no await when there is nothing to write
+    const saving = handle.commit();
+    if (saving !== undefined) await saving; // no await when there is nothing to write
   };
   return Object.assign(middleware, {
-    of: (ctx: Context) => ctx.session as unknown as RequestSession<Data>,
+    of(ctx: Context): RequestSession<Data> {
+      const found = sessions.get(ctx);
+      if (!found) throw new TypeError('sessions.of(ctx): this middleware did not handle this request');
+      return found;
+    },
     manager,
   });
+}
+
+/**
+ * Saves what downstream changed before it threw. Koa's error handler removes every response header
+ * and then applies `error.headers`, so the session's headers are copied there to reach the client.
+ */
+async function commitOnError<Data extends object>(
+  ctx: Context,
+  handle: SessionHandle<Data>,
+  error: unknown,
+): Promise<void> {
+  try {
+    await handle.commit();
+  } catch (saveError) {
+    ctx.app.emit('error', saveError, ctx);
+    return;
+  }
+  if (typeof error !== 'object' || error === null) return;
+  const carried: Record<string, string | string[]> = {};
+  for (const name of ['set-cookie', 'cache-control']) {
+    const value = ctx.response.get(name);
+    if (value) carried[name] = value;
+  }
+  const current = (error as { headers?: unknown }).headers;
+  const headers = typeof current === 'object' && current !== null ? current : {};
+  Object.assign(error, { headers: { ...headers, ...carried } });
 }
 
 /** Forbids creating a session on the routes it guards (REST endpoints, health checks). */
 export function preventSessionCreation(): Middleware {
   return (ctx, next) => {
-    (ctx.session as RequestSession | undefined)?.preventCreation();
+    ctx.session?.preventCreation();
     return next();
   };
 }

@@ -5,7 +5,6 @@ import {
   type SessionStore,
   type SessionTouch,
   type SessionWrite,
-  type StoreCapabilities,
   type StoreEvent,
   systemClock,
 } from '@sess/core';
@@ -38,13 +37,6 @@ interface Entry {
  */
 export class MemoryStore implements SessionStore {
   readonly name = 'memory';
-  readonly capabilities: StoreCapabilities = {
-    findByPrincipal: true,
-    touch: true,
-    changeId: true,
-    events: true,
-    cleanup: true,
-  };
   readonly #clock: Clock;
   readonly #maxSessions: number;
   readonly #sweepIntervalMs: number;

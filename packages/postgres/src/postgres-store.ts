@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   type Clock,
   type EventGap,
-  ListenerSet,
   SessionConfigError,
   SessionConflictError,
   SessionDecodeError,
@@ -10,10 +9,10 @@ import {
   type SessionStore,
   type SessionTouch,
   type SessionWrite,
-  type StoreCapabilities,
   type StoreEvent,
   systemClock,
 } from '@sess/core';
+import { ListenerSet } from '@sess/core/store';
 import type { Client, Pool, PoolOptions, QueryConfig, QueryResult } from 'pg';
 import { attributesJson, parseAttributes, storedName } from './attribute-document.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './database-errors.js';
@@ -69,7 +68,6 @@ const CHANNEL_SHAPE = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
  */
 export class PostgresStore implements SessionStore {
   readonly name = 'postgres';
-  readonly capabilities: StoreCapabilities;
   /** Present only when events are on (the capability follows it). */
   readonly subscribe?: (listener: (event: StoreEvent) => void) => () => void;
   /**
@@ -170,13 +168,6 @@ export class PostgresStore implements SessionStore {
           onError: (error) => this.#onBackgroundError(error, 'notify'),
         })
       : null;
-    this.capabilities = {
-      findByPrincipal: true,
-      touch: true,
-      changeId: true,
-      events: this.#events,
-      cleanup: true,
-    };
     if (this.#events) {
       this.subscribe = (listener) => this.#subscribe(listener);
       this.subscribeGaps = (listener) => (this.#closed ? () => undefined : this.#gapListeners.add(listener));

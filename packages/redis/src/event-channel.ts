@@ -1,4 +1,4 @@
-import { type EventGap, ListenerSet, type StoreEvent } from '@sess/core';
+import { type EventGap, ListenerSet, type StoreEvent } from '@sess/core/store';
 import type { Cluster, Redis } from 'ioredis';
 import { isCluster, type RedisClient } from './redis-client.js';
 

@@ -6,7 +6,6 @@ import {
   type SessionStore,
   type SessionTouch,
   type SessionWrite,
-  type StoreCapabilities,
   type StoreEvent,
   StoreUnavailableError,
 } from '@sess/core';
@@ -41,7 +40,6 @@ type Reply = (string | number)[];
  */
 export class RedisStore implements SessionStore {
   readonly name = 'redis';
-  readonly capabilities: StoreCapabilities;
   /** Where keys live; exposed for tools and tests that inspect Redis directly. */
   readonly layout: KeyLayout;
   readonly #client: RedisClient;
@@ -60,13 +58,6 @@ export class RedisStore implements SessionStore {
     this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs, resolved.batchWrites);
     this.#channel = resolved.events ? this.layout.channel : '';
     this.#reportBackground = backgroundReporter(resolved);
-    this.capabilities = {
-      findByPrincipal: true,
-      touch: true,
-      changeId: true,
-      events: resolved.events,
-      cleanup: false,
-    };
     // Subscribed from the start, not on first listener: Pub/Sub only delivers what is published after
     // SUBSCRIBE is acknowledged, and the first request may come right after startup.
     const keyspace = resolved.events && resolved.sweeper && resolved.keyspaceNotifications !== 'off';
@@ -78,7 +69,7 @@ export class RedisStore implements SessionStore {
           keyspace ? (key) => this.#keyExpired(key) : null,
         )
       : null;
-    // Core checks that capabilities and methods agree: without events, hide the inherited subscribe().
+    // Capabilities are the methods a store has: without events, hide the inherited subscribe().
     if (!resolved.events) {
       (this as { subscribe?: unknown }).subscribe = undefined;
       (this as { subscribeGaps?: unknown }).subscribeGaps = undefined;

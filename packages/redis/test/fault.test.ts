@@ -3,6 +3,7 @@ import {
   type EventGap,
   isSessionError,
   type SessionEventType,
+  type SessionRepository,
   type StoreEvent,
 } from '@sess/core';
 import { waitFor } from '@sess/testkit';
@@ -20,7 +21,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
   const server = new RedisProcess(PORT);
   let client: Redis;
   let store: RedisStore;
-  let repo: ReturnType<typeof createSessionRepository>;
+  let repo: SessionRepository;
   const events: { type: SessionEventType; id: string }[] = [];
   const gaps: EventGap[] = [];
   const offs: (() => void)[] = [];

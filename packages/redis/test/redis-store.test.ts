@@ -1,4 +1,10 @@
-import { createSessionRepository, isSessionError, type SessionWrite, type StoreEvent } from '@sess/core';
+import {
+  createSessionRepository,
+  isSessionError,
+  type SessionWrite,
+  type StoreEvent,
+  storeCapabilities,
+} from '@sess/core';
 import { createManualClock, waitFor } from '@sess/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -411,9 +417,9 @@ describeRedis('RedisStore on standalone Redis', () => {
     expect(() => redisStore({ client, commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs/);
     expect(() => redisStore({ client: {} as never })).toThrow(/client/);
     const quiet = redisStore({ client, events: false, sweeper: false });
-    expect(quiet.capabilities.events).toBe(false);
+    expect(storeCapabilities(quiet).events).toBe(false);
     expect(quiet.subscribe).toBeUndefined();
-    createSessionRepository({ store: quiet, clock: createManualClock() }); // capabilities agree
+    createSessionRepository({ store: quiet, clock: createManualClock() }); // a usable store without events
     await quiet.close();
   });
 });

@@ -31,7 +31,7 @@ export interface InstrumentedStore {
 export function instrumentStore(inner: SessionStore): InstrumentedStore {
   const calls = Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<Method, number>;
   let failure: Error | null = null;
-  const wrapped: Record<string, unknown> = { name: inner.name, capabilities: inner.capabilities };
+  const wrapped: Record<string, unknown> = { name: inner.name };
   for (const method of METHODS) {
     const fn = inner[method] as ((...args: unknown[]) => unknown) | undefined;
     if (typeof fn !== 'function') continue;

@@ -1,4 +1,5 @@
-import { assertStoreCapabilities, type SessionStore } from '@sess/core';
+import type { SessionStore } from '@sess/core';
+import { assertStoreCapabilities } from '@sess/core/store';
 import { describe, it } from 'vitest';
 import { createManualClock } from './manual-clock.js';
 import { crudSuite } from './store/crud.suite.js';
@@ -15,15 +16,16 @@ import { unavailableSuite } from './store/unavailable.suite.js';
 
 /**
  * Registers the whole conformance kit for a store as vitest suites. Call it at the top level of a
- * test file. Suites follow the store's declared capabilities, so a store cannot claim one without
- * passing its tests (find by principal, store-delivered events, cleanup); checks that do not apply
- * (a capability the store lacks, a hook not given) are reported as skipped, with the reason.
+ * test file. Suites follow the store's capabilities, which are the optional methods it has, so a store
+ * cannot have one without passing its tests (find by principal, store-delivered events, cleanup);
+ * checks that do not apply (a method the store lacks, a hook not given) are reported as skipped, with
+ * the reason.
  * `S`, your store's type, is inferred from `createStore` and handed to every hook.
  */
 export function defineStoreConformance<S extends SessionStore>(options: StoreConformanceOptions<S>): void {
   const kit = resolveOptions(options);
   describe(`@sess store conformance: ${kit.name}`, () => {
-    it('declares capabilities that match its methods', async () => {
+    it('is a usable store: required methods present, optional members are methods', async () => {
       const store = await kit.createStore({ clock: createManualClock() });
       try {
         assertStoreCapabilities(store);

@@ -16,13 +16,12 @@ export interface CookieOptions {
   /** CHIPS partitioned cookie. Requires secure. Default false. */
   partitioned?: boolean;
   /**
-   * Lifetime of the cookie in ms. Unset (default): a browser-session cookie. Set: the cookie carries
-   * Max-Age and is re-sent (rolled) whenever the session is saved or touched, so it lives as long as
-   * the session keeps being used.
+   * false (default): a browser-session cookie, gone when the browser closes; the session's timeouts
+   * still end it on the server. true: the cookie survives browser restarts. Its Max-Age is not a
+   * separate setting: it is the session's own remaining lifetime (idle timeout, capped by the
+   * absolute one, per session), re-sent as the session is used, so cookie and session end together.
    */
-  maxAgeMs?: number;
-  /** A fixed expiry date instead of maxAgeMs. Rarely what you want for sessions. */
-  expires?: Date;
+  persistent?: boolean;
   /**
    * Sign cookie values with HMAC-SHA-256. The first secret signs; all of them verify, so secrets can
    * be rotated by prepending a new one. Ids are unguessable without it; signing adds defence in depth.
@@ -38,8 +37,7 @@ export interface ResolvedCookieOptions {
   readonly secure: boolean | 'auto';
   readonly httpOnly: boolean;
   readonly partitioned: boolean;
-  readonly maxAgeMs: number | undefined;
-  readonly expires: Date | undefined;
+  readonly persistent: boolean;
   readonly secrets: readonly string[];
 }
 
@@ -55,8 +53,7 @@ export function resolveCookieOptions(options: CookieOptions = {}): ResolvedCooki
     secure: options.secure ?? 'auto',
     httpOnly: options.httpOnly ?? true,
     partitioned: options.partitioned ?? false,
-    maxAgeMs: options.maxAgeMs,
-    expires: options.expires,
+    persistent: options.persistent ?? false,
     secrets: options.secrets ?? [],
   };
   const fail = (message: string): never => {
@@ -66,11 +63,16 @@ export function resolveCookieOptions(options: CookieOptions = {}): ResolvedCooki
   if (!resolved.path.startsWith('/')) fail('path must start with "/"');
   if (!['lax', 'strict', 'none'].includes(resolved.sameSite))
     fail('sameSite must be "lax", "strict" or "none"');
-  if (resolved.maxAgeMs !== undefined && !(Number.isFinite(resolved.maxAgeMs) && resolved.maxAgeMs > 0)) {
-    fail('maxAgeMs must be a positive number of ms');
+  for (const removed of ['maxAgeMs', 'maxAge', 'expires'] as const) {
+    if (removed in options) {
+      fail(
+        `${removed} would give the cookie a lifetime of its own, which then disagrees with the session's. ` +
+          "The cookie follows the session: set the lifetime with the repository's idleTimeoutMs / " +
+          'absoluteTimeoutMs, and persistent: true for a cookie that survives browser restarts',
+      );
+    }
   }
-  if (resolved.maxAgeMs !== undefined && resolved.expires !== undefined)
-    fail('set maxAgeMs or expires, not both');
+  if (typeof resolved.persistent !== 'boolean') fail('persistent must be true or false');
   if (resolved.secrets.some((secret) => typeof secret !== 'string' || secret.length < 16)) {
     fail('every secret must be a string of at least 16 characters');
   }

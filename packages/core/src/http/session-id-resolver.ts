@@ -1,4 +1,5 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
+import { SessionConfigError } from '../errors.js';
 import { type CookieOptions, type ResolvedCookieOptions, resolveCookieOptions } from './cookie-options.js';
 import { type CookieSigner, createCookieSigner } from './cookie-signer.js';
 import type { HttpPort } from './http-port.js';
@@ -14,10 +15,16 @@ export interface SessionIdResolver {
   carries(port: HttpPort): boolean;
   /** Turns an id into what `write` sends on this request (e.g. signs it). Done before headers go out. */
   encode(id: string, port: HttpPort): string | Promise<string>;
-  /** Hands the encoded id to the client. Synchronous, so adapters can call it as headers are written. */
-  write(port: HttpPort, encoded: string): void;
+  /**
+   * Hands the encoded id to the client. Synchronous, so adapters can call it as headers are written.
+   * `lifetimeMs` is how long the session lives from now unless used again; a persistent cookie takes
+   * it as its Max-Age, so the cookie never outlives its session nor dies before it.
+   */
+  write(port: HttpPort, encoded: string, lifetimeMs: number): void;
   /** Tells the client to forget its session id. */
   clear(port: HttpPort): void;
+  /** True when the client keeps the id across browser restarts (a cookie with Max-Age): it is re-sent as the session is used. */
+  readonly persistent?: boolean;
 }
 
 /** Longest session token accepted from a request; anything longer is ignored, not parsed further. */
@@ -43,16 +50,18 @@ export function cookieIdResolver(options: CookieOptions = {}): SessionIdResolver
     encode(id) {
       return signer ? signer.sign(id) : id;
     },
-    write(port, encoded) {
-      port.appendResponseHeader('set-cookie', serialize(cookie, port, encoded, false));
+    write(port, encoded, lifetimeMs) {
+      port.appendResponseHeader('set-cookie', serialize(cookie, port, encoded, lifetimeMs));
     },
     clear(port) {
-      port.appendResponseHeader('set-cookie', serialize(cookie, port, '', true));
+      port.appendResponseHeader('set-cookie', serialize(cookie, port, '', 0));
     },
+    persistent: cookie.persistent,
   };
 }
 
-function serialize(cookie: ResolvedCookieOptions, port: HttpPort, value: string, clear: boolean): string {
+/** `lifetimeMs` 0 clears the cookie; otherwise it is the Max-Age of a persistent cookie. */
+function serialize(cookie: ResolvedCookieOptions, port: HttpPort, value: string, lifetimeMs: number): string {
   const secure = cookie.secure === 'auto' ? port.isSecure() : cookie.secure;
   return stringifySetCookie(cookie.name, value, {
     path: cookie.path,
@@ -61,13 +70,11 @@ function serialize(cookie: ResolvedCookieOptions, port: HttpPort, value: string,
     secure,
     partitioned: cookie.partitioned,
     ...(cookie.domain === undefined ? {} : { domain: cookie.domain }),
-    ...(clear
+    ...(lifetimeMs <= 0
       ? { expires: new Date(0), maxAge: 0 }
-      : cookie.maxAgeMs !== undefined
-        ? { maxAge: Math.floor(cookie.maxAgeMs / 1000) }
-        : cookie.expires !== undefined
-          ? { expires: cookie.expires }
-          : {}),
+      : cookie.persistent
+        ? { maxAge: Math.max(1, Math.ceil(lifetimeMs / 1000)) }
+        : {}),
   });
 }
 
@@ -103,7 +110,7 @@ export function headerIdResolver(options: HeaderIdResolverOptions = {}): Session
  * receives its id in a header readable by scripts; a request using none gets the first resolver's.
  */
 export function compositeIdResolver(resolvers: readonly SessionIdResolver[]): SessionIdResolver {
-  if (resolvers.length === 0) throw new RangeError('compositeIdResolver needs at least one resolver');
+  if (resolvers.length === 0) throw new SessionConfigError('compositeIdResolver needs at least one resolver');
   const channel = (port: HttpPort) => resolvers.find((r) => r.carries(port)) ?? resolvers[0]!;
   return {
     async read(port) {
@@ -115,11 +122,12 @@ export function compositeIdResolver(resolvers: readonly SessionIdResolver[]): Se
     },
     carries: (port) => resolvers.some((r) => r.carries(port)),
     encode: (id, port) => channel(port).encode(id, port),
-    write(port, encoded) {
-      channel(port).write(port, encoded);
+    write(port, encoded, lifetimeMs) {
+      channel(port).write(port, encoded, lifetimeMs);
     },
     clear(port) {
       channel(port).clear(port);
     },
+    persistent: resolvers.some((r) => r.persistent === true),
   };
 }

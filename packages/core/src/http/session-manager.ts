@@ -1,12 +1,12 @@
 import { SessionConfigError } from '../errors.js';
-import type { SessionData } from '../session.js';
+import type { Session, SessionData } from '../session.js';
 import type { SessionRepository } from '../session-repository.js';
 import type { CookieOptions } from './cookie-options.js';
 import type { HttpPort } from './http-port.js';
-import { RequestSession } from './request-session.js';
+import { SessionHandle } from './session-handle.js';
 import { cookieIdResolver, type SessionIdResolver } from './session-id-resolver.js';
 
-export interface SessionManagerOptions<Data extends SessionData = SessionData> {
+export interface SessionManagerOptions<Data extends object = SessionData> {
   /** Where sessions live and what they mean (timeouts, codec, ids, events). */
   repository: SessionRepository<Data>;
   /** Options of the session cookie (used when `idResolver` is not given). */
@@ -20,16 +20,17 @@ export interface SessionManagerOptions<Data extends SessionData = SessionData> {
   touchIntervalMs?: number;
   /**
    * Re-send the id whenever the session is saved or touched, renewing the cookie's Max-Age.
-   * Default: true when `cookie.maxAgeMs` is set.
+   * Default: true when the cookie is persistent.
    */
   rolling?: boolean;
 }
 
 /**
- * The framework-agnostic request lifecycle. One per application; `load(port)` per request, then
- * `save()` on the returned RequestSession before the response goes out.
+ * The framework-agnostic request lifecycle. One per application; per request, an adapter calls
+ * `load(port)`, gives the application `handle.session`, and calls `handle.commit()` once before the
+ * response goes out, whether the handler succeeded or threw.
  */
-export class SessionManager<Data extends SessionData = SessionData> {
+export class SessionManager<Data extends object = SessionData> {
   readonly repository: SessionRepository<Data>;
   readonly idResolver: SessionIdResolver;
   readonly touchIntervalMs: number;
@@ -48,7 +49,7 @@ export class SessionManager<Data extends SessionData = SessionData> {
       options.touchIntervalMs ?? Math.min(60_000, Math.floor(this.repository.idleTimeoutMs / 4));
     if (!(interval >= 0)) throw new SessionConfigError('touchIntervalMs must be >= 0');
     this.touchIntervalMs = interval;
-    this.rolling = options.rolling ?? options.cookie?.maxAgeMs !== undefined;
+    this.rolling = options.rolling ?? this.idResolver.persistent === true;
   }
 
   /**
@@ -56,16 +57,21 @@ export class SessionManager<Data extends SessionData = SessionData> {
    * when it has one. Unknown, expired, malformed or tampered ids give a fresh (unsaved) session.
    * A store outage rejects with StoreUnavailableError, for the framework's error handling.
    */
-  async load(port: HttpPort): Promise<RequestSession<Data>> {
+  async load(port: HttpPort): Promise<SessionHandle<Data>> {
     const id = await this.idResolver.read(port);
     const session = id === undefined ? null : await this.repository.findById(id);
     session?.access(this.repository.clock.now(), this.touchIntervalMs);
-    return new RequestSession<Data>(this, port, session ?? undefined);
+    return new SessionHandle<Data>(this, port, session ?? undefined);
+  }
+
+  /** How long `session` lives from now unless used again: a persistent cookie's Max-Age. */
+  cookieLifetime(session: Session<Data>): number {
+    return Math.max(1, session.expiresAt - this.repository.clock.now());
   }
 }
 
 /** Shorthand for `new SessionManager(options)`. */
-export function createSessionManager<Data extends SessionData = SessionData>(
+export function createSessionManager<Data extends object = SessionData>(
   options: SessionManagerOptions<Data>,
 ): SessionManager<Data> {
   return new SessionManager(options);

@@ -30,6 +30,8 @@ const text = (value: string, status = 200): FixtureResponse => ({
  *   /sessions       the principal's sessions      /read            read count, write nothing
  *   /nocreate/set   set, on a route forbidding session creation
  *   /slow-set?k&v&ms  wait, then set (to overlap with other requests)
+ *   /set-then-throw?k&v  set, then throw (the handler fails after changing the session)
+ *   /login-then-throw?user  regenerate and set the principal, then throw
  */
 export async function fixtureRoute(
   session: RequestSession,
@@ -74,6 +76,13 @@ export async function fixtureRoute(
       await new Promise((resolve) => setTimeout(resolve, Number(query.get('ms') ?? 100)));
       session.set(query.get('k') ?? 'k', query.get('v') ?? '');
       return text('ok');
+    case '/set-then-throw':
+      session.set(query.get('k') ?? 'k', query.get('v') ?? '');
+      throw new Error('the handler failed after setting an attribute');
+    case '/login-then-throw':
+      await session.regenerate();
+      session.principal = query.get('user') ?? 'anonymous';
+      throw new Error('the handler failed during login');
     default:
       return undefined;
   }

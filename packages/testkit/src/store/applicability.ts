@@ -1,4 +1,4 @@
-import type { SessionStore, StoreCapabilities } from '@sess/core';
+import { type SessionStore, type StoreCapabilities, storeCapabilities } from '@sess/core';
 import { it, type TestContext } from 'vitest';
 
 /**
@@ -8,24 +8,33 @@ import { it, type TestContext } from 'vitest';
  * when the suite is collected, so those checks are registered as skipped with the reason in the name.
  */
 
-/** Skips the running check, saying why, unless the store declares `capability`. */
+const METHOD: Record<keyof StoreCapabilities, string> = {
+  findByPrincipal: 'findByPrincipal',
+  touch: 'touch',
+  changeId: 'changeId',
+  events: 'subscribe',
+  gaps: 'subscribeGaps',
+  cleanup: 'cleanupExpired',
+};
+
+/** Skips the running check, saying why, unless the store has `capability` (its optional method). */
 export function requireCapability(
   context: TestContext,
   store: SessionStore,
   capability: keyof StoreCapabilities,
 ): void {
-  if (!store.capabilities[capability])
-    context.skip(`not applicable: the store does not declare the "${capability}" capability`);
+  if (!storeCapabilities(store)[capability])
+    context.skip(`not applicable: the store has no ${METHOD[capability]}() (capability "${capability}")`);
 }
 
-/** Skips the running check, saying why, when the store declares `capability` (checks of its absence). */
+/** Skips the running check, saying why, when the store has `capability` (checks of its absence). */
 export function requireNoCapability(
   context: TestContext,
   store: SessionStore,
   capability: keyof StoreCapabilities,
 ): void {
-  if (store.capabilities[capability])
-    context.skip(`not applicable: the store declares the "${capability}" capability`);
+  if (storeCapabilities(store)[capability])
+    context.skip(`not applicable: the store has ${METHOD[capability]}() (capability "${capability}")`);
 }
 
 type Check = (name: string, fn: (context: TestContext) => Promise<void>, timeout?: number) => void;

@@ -14,7 +14,6 @@ const VALID_ID = 'a'.repeat(43);
 function probeStore(found: { load?: SessionRecord; list?: unknown[] }): SessionStore {
   return {
     name: 'kit-probe',
-    capabilities: { findByPrincipal: true, touch: false, changeId: false, events: false, cleanup: false },
     load: async () => found.load ?? null,
     save: async () => true,
     delete: async () => true,

@@ -1,4 +1,4 @@
-import { randomIdGenerator } from '@sess/core';
+import { randomIdGenerator, storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { requireCapability } from './applicability.js';
 import { expectSaved, RULE, rejectionOf, writeFor } from './contract-rules.js';
@@ -28,7 +28,7 @@ export function idChangeSuite(kit: ResolvedStoreConformance): void {
       expect(renamed.createdAt).toBe(session.createdAt);
       expect(renamed.absoluteExpiresAt).toBe(session.absoluteExpiresAt);
       expect(renamed.principal).toBe(session.principal);
-      if (h.store.capabilities.findByPrincipal) {
+      if (storeCapabilities(h.store).findByPrincipal) {
         expect([...(await repo.findByPrincipal(session.principal!)).keys()]).toEqual([newId]);
       }
     });

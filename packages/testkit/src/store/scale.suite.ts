@@ -1,3 +1,4 @@
+import { storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
@@ -27,7 +28,7 @@ export function scaleSuite(kit: ResolvedStoreConformance): void {
         const s = sessions[Math.floor((i * sessions.length) / 100)]!;
         expect((await repo.findById(s.id))?.get('i')).toBe(sessions.indexOf(s));
       }
-      if (h.store.capabilities.findByPrincipal) {
+      if (storeCapabilities(h.store).findByPrincipal) {
         const found = await repo.findByPrincipal(`scale-${tag}-7`);
         expect(found.size).toBe(Math.ceil((kit.scale - 7) / 100));
       }
