@@ -47,7 +47,11 @@ export class FileStore implements SessionStore {
 
   constructor(options: FileStoreOptions) {
     this.#directory = options.directory;
-    this.#ready = mkdir(this.#directory, { recursive: true });
+    this.#ready = mkdir(this.#directory, { recursive: true }).catch((error: unknown) => {
+      throw unavailable(error);
+    });
+    // Each operation awaits it and fails with that error; unawaited, it must not crash the process.
+    this.#ready.catch(() => undefined);
   }
 
   async load(id: string): Promise<SessionRecord | null> {

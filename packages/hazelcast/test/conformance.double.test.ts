@@ -15,27 +15,40 @@ afterAll(() => cluster.shutdown());
 for (const policy of ['EAGER', 'NO_DESERIALIZATION'] as const satisfies readonly JsonPolicy[]) {
   const client = cluster.newClient({ jsonStringDeserializationPolicy: policy });
   let suite = 0;
-  let current = '';
   defineStoreConformance({
     name: `hazelcast (in-process double, ${policy} JSON policy)`,
-    createStore: () => {
-      current = `sess-conformance-${policy}-${++suite}`;
-      return new HazelcastStore({ client, mapName: current });
-    },
+    createStore: () => new HazelcastStore({ client, mapName: `sess-conformance-${policy}-${++suite}` }),
     // Another process: its own client of the same cluster, the same map.
-    createPeer: (store) =>
+    createPeer: ({ mapName }) =>
       new HazelcastStore({
         client: cluster.newClient({ jsonStringDeserializationPolicy: policy }),
-        mapName: (store as HazelcastStore).mapName,
+        mapName,
       }),
     inspect: {
-      async exists(id) {
-        return (await client.getMap<string, HazelcastJsonValue>(current)).containsKey(id);
+      async exists({ mapName }, id) {
+        return (await client.getMap<string, HazelcastJsonValue>(mapName)).containsKey(id);
       },
     },
-    async corrupt(id) {
-      const map = await client.getMap<string, HazelcastJsonValue>(current);
-      await map.put(id, new HazelcastJsonValue('{"$sess":1,"ver":'));
+    async corrupt({ mapName }, id, kind) {
+      const map = await client.getMap<string, HazelcastJsonValue>(mapName);
+      if (kind === 'unreadable') {
+        await map.put(id, new HazelcastJsonValue('{"$sess":1,"ver":'));
+        return;
+      }
+      // out-of-range: the stored document with an idle timeout no session can have.
+      const stored: unknown = await map.get(id);
+      if (stored === null) throw new Error(`no entry to corrupt for ${id}`);
+      const text = stored instanceof HazelcastJsonValue ? stored.toString() : JSON.stringify(stored);
+      await map.put(
+        id,
+        new HazelcastJsonValue(text.replace(/"maxInactiveMs":\d+/, '"maxInactiveMs":9223372036854775807')),
+      );
+    },
+    // A client of the same cluster that cannot reach it: every call fails (ClientOfflineError-like).
+    createUnavailable: ({ mapName }) => {
+      const down = cluster.newClient({ jsonStringDeserializationPolicy: policy });
+      down.failWith(() => new Error('Client is offline'));
+      return new HazelcastStore({ client: down, mapName, operationTimeoutMs: 500 });
     },
     scale: policy === 'EAGER' ? 10_000 : 2_000,
     // The double's expiration task runs every 100 ms (a member's runs every 5 s by default).

@@ -34,7 +34,6 @@ if (members.length === 0) {
   const created: IMap<string, HazelcastJsonValue>[] = [];
   const run = Math.random().toString(36).slice(2, 8);
   let suite = 0;
-  let current: IMap<string, HazelcastJsonValue> | undefined;
 
   beforeAll(async () => {
     client = await Client.newHazelcastClient({
@@ -54,25 +53,30 @@ if (members.length === 0) {
     if (!client) throw new Error('Hazelcast client not connected');
     return client;
   };
-  const map = () => {
-    if (!current) throw new Error('no store created yet');
-    return current;
-  };
 
   defineStoreConformance({
     name: `hazelcast (live cluster at ${members.join(', ')})`,
     async createStore() {
       const mapName = `sess-conformance-${run}-${++suite}`;
-      current = await live().getMap<string, HazelcastJsonValue>(mapName);
-      created.push(current);
+      created.push(await live().getMap<string, HazelcastJsonValue>(mapName));
       return new HazelcastStore({ client: live(), mapName, operationTimeoutMs: 10_000 });
     },
     inspect: {
       // containsKey expires a due entry on access, like every read on a member.
-      exists: (id) => map().containsKey(id),
+      exists: async ({ mapName }, id) => (await live().getMap(mapName)).containsKey(id),
     },
-    async corrupt(id) {
-      await map().put(id, new HazelcastJsonValue('{"$sess":1,"ver":'));
+    async corrupt({ mapName }, id, kind) {
+      const map = await live().getMap<string, HazelcastJsonValue>(mapName);
+      if (kind === 'unreadable') {
+        await map.put(id, new HazelcastJsonValue('{"$sess":1,"ver":'));
+        return;
+      }
+      // out-of-range: the stored document with an idle timeout no session can have.
+      const stored: unknown = await map.get(id);
+      if (stored === null) throw new Error(`no entry to corrupt for ${id}`);
+      const text = stored instanceof HazelcastJsonValue ? stored.toString() : JSON.stringify(stored);
+      const huge = text.replace(/"maxInactiveMs":\d+/, '"maxInactiveMs":9223372036854775807');
+      await map.put(id, new HazelcastJsonValue(huge));
     },
     expiryLatencyMs: 30_000,
     eventLatencyMs: 5_000,

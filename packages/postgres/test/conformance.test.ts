@@ -1,4 +1,3 @@
-import type { SessionStore } from '@sess/core';
 import { defineStoreConformance } from '@sess/testkit';
 import { PostgresStore, type PostgresStoreOptions } from '../src/index.js';
 import { databaseReachable, skipUnreachable, useTestDatabase } from './database.js';
@@ -6,13 +5,15 @@ import { databaseReachable, skipUnreachable, useTestDatabase } from './database.
 if (await databaseReachable()) {
   const db = useTestDatabase({ max: 20 });
   const peerPool = db.extraPool({ max: 5 });
+  // Nothing listens on port 1: every connection attempt is refused (for the kit's outage check).
+  const downPool = db.extraPool({
+    connectionString: 'postgres://postgres@127.0.0.1:1/test',
+    connectionTimeoutMillis: 1000,
+  });
 
   /** The whole kit against the real server; every suite gets its own table in this file's schema. */
   const conformance = (name: string, options: Partial<PostgresStoreOptions>, scale?: number) => {
-    const table = (store: SessionStore) => {
-      const { schema, table } = store as PostgresStore;
-      return `"${schema}"."${table}"`;
-    };
+    const table = ({ schema, table }: PostgresStore) => `"${schema}"."${table}"`;
     defineStoreConformance({
       name,
       createStore: async ({ clock }) => {
@@ -28,8 +29,7 @@ if (await databaseReachable()) {
         return store;
       },
       // Another process: its own pool (and LISTEN connection), the same table.
-      createPeer: async (store, { clock }) => {
-        const { schema, table } = store as PostgresStore;
+      createPeer: async ({ schema, table }, { clock }) => {
         return new PostgresStore({
           pool: peerPool,
           schema,
@@ -40,12 +40,19 @@ if (await databaseReachable()) {
         });
       },
       inspect: {
-        exists: async (id, store) =>
+        exists: async (store, id) =>
           (await db.pool.query(`SELECT 1 FROM ${table(store)} WHERE id = $1`, [id])).rowCount === 1,
       },
-      corrupt: async (id, store) => {
-        await db.pool.query(`UPDATE ${table(store)} SET attributes = '{"a": 5}' WHERE id = $1`, [id]);
+      corrupt: async (store, id, kind) => {
+        // unreadable: an attribute document of the wrong shape; out-of-range: the largest bigint as
+        // the idle timeout (the row still reads, the number is no session's).
+        const change =
+          kind === 'unreadable' ? `attributes = '{"a": 5}'` : 'max_inactive_ms = 9223372036854775807';
+        const updated = await db.pool.query(`UPDATE ${table(store)} SET ${change} WHERE id = $1`, [id]);
+        if (updated.rowCount !== 1) throw new Error(`no row to corrupt for ${id}`);
       },
+      createUnavailable: ({ schema, table }, { clock }) =>
+        new PostgresStore({ pool: downPool, schema, table, clock, ...options }),
       ...(scale === undefined ? {} : { scale }),
       expiryLatencyMs: 2000,
       eventLatencyMs: 2000,

@@ -15,7 +15,6 @@ if (available) {
   let inspector: Cluster | undefined;
   let peerClient: Cluster | undefined;
   let suite = 0;
-  const layouts: RedisStore['layout'][] = [];
   const cluster = (options: ConstructorParameters<typeof Cluster>[1] = {}) =>
     new Cluster(
       PORTS.map((port) => ({ host: '127.0.0.1', port })),
@@ -65,38 +64,34 @@ if (available) {
         prefix: `cluster-test:${++suite}:`,
         sweepIntervalMs: 250,
       });
-      layouts.push(store.layout);
       await store.ready();
       return store;
     },
     createPeer: async (store) => {
       const peer = new RedisStore({
         client: peerClient!,
-        prefix: (store as RedisStore).layout.prefix,
+        prefix: store.layout.prefix,
         sweepIntervalMs: 250,
       });
       await peer.ready();
       return peer;
     },
     inspect: {
-      async exists(id) {
-        for (const l of layouts) {
-          const bucket = l.bucketOf(id);
-          const [key, schedule, owner] = await Promise.all([
-            inspector!.exists(l.session(id)),
-            inspector!.zscore(l.expiries(bucket), id),
-            inspector!.hexists(l.owners(bucket), id),
-          ]);
-          if (key === 1 || schedule !== null || owner === 1) return true;
-        }
-        return false;
+      async exists({ layout }, id) {
+        const bucket = layout.bucketOf(id);
+        const [key, schedule, owner] = await Promise.all([
+          inspector!.exists(layout.session(id)),
+          inspector!.zscore(layout.expiries(bucket), id),
+          inspector!.hexists(layout.owners(bucket), id),
+        ]);
+        return key === 1 || schedule !== null || owner === 1;
       },
     },
-    async corrupt(id) {
-      for (const l of layouts) {
-        if ((await inspector!.exists(l.session(id))) === 1)
-          await inspector!.set(l.session(id), 'not a hash', 'KEEPTTL');
-      }
+    async corrupt({ layout }, id, kind) {
+      // unreadable: a key of the wrong type (KEEPTTL: it still expires); out-of-range: an idle
+      // timeout no session can have.
+      if (kind === 'unreadable') await inspector!.set(layout.session(id), 'not a hash', 'KEEPTTL');
+      else await inspector!.hset(layout.session(id), 'm:idle', '9223372036854775807');
     },
     scale: 10_000,
   });

@@ -1,3 +1,4 @@
+import type { SessionStore } from '@sess/core';
 import { assertStoreCapabilities } from '@sess/core/store';
 import { describe, it } from 'vitest';
 import { createManualClock } from './manual-clock.js';
@@ -11,13 +12,17 @@ import { resolveOptions, type StoreConformanceOptions } from './store/options.js
 import { peerEventsSuite } from './store/peer-events.suite.js';
 import { principalIndexSuite } from './store/principal-index.suite.js';
 import { scaleSuite } from './store/scale.suite.js';
+import { unavailableSuite } from './store/unavailable.suite.js';
 
 /**
  * Registers the whole conformance kit for a store as vitest suites. Call it at the top level of a
  * test file. Suites follow the store's capabilities, which are the optional methods it has, so a store
- * cannot have one without passing its tests (find by principal, store-delivered events, cleanup).
+ * cannot have one without passing its tests (find by principal, store-delivered events, cleanup);
+ * checks that do not apply (a method the store lacks, a hook not given) are reported as skipped, with
+ * the reason.
+ * `S`, your store's type, is inferred from `createStore` and handed to every hook.
  */
-export function defineStoreConformance(options: StoreConformanceOptions): void {
+export function defineStoreConformance<S extends SessionStore>(options: StoreConformanceOptions<S>): void {
   const kit = resolveOptions(options);
   describe(`@sess store conformance: ${kit.name}`, () => {
     it('is a usable store: required methods present, optional members are methods', async () => {
@@ -36,6 +41,7 @@ export function defineStoreConformance(options: StoreConformanceOptions): void {
     eventsSuite(kit);
     peerEventsSuite(kit);
     dataSuite(kit);
+    unavailableSuite(kit);
     scaleSuite(kit);
   });
 }

@@ -1,6 +1,7 @@
-import { isSessionError, type SessionWrite } from '@sess/core';
+import { isSessionError } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { instrumentStore } from '../instrument-store.js';
+import { expectSaved, RULE, writeFor } from './contract-rules.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -17,7 +18,7 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
         .set('o', { a: [1, 2, { b: null }] });
       session.principal = 'alice';
       expect(session.isNew).toBe(true);
-      await repo.save(session);
+      await expectSaved(repo, session);
       expect(session.isNew).toBe(false);
       const loaded = await repo.findById(session.id);
       expect(loaded).not.toBeNull();
@@ -36,7 +37,7 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
     it('saves a session with no attributes', async () => {
       const repo = h.repository();
       const session = repo.createSession();
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = await repo.findById(session.id);
       expect(loaded?.names()).toEqual([]);
       expect(loaded?.principal).toBeNull();
@@ -69,38 +70,25 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
     it('deletes a session; deleting again or deleting an unknown id is harmless', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
-      await repo.deleteById(session.id);
+      await expectSaved(repo, session);
+      expect(await h.store.delete(session.id), RULE.deleteRemoved).toBe(true);
       expect(await repo.findById(session.id)).toBeNull();
+      expect(await h.store.delete(session.id), RULE.deleteAbsent).toBe(false);
+      expect(await h.store.delete(repo.idGenerator.generate()), RULE.deleteAbsent).toBe(false);
       await repo.deleteById(session.id);
-      await repo.deleteById(repo.idGenerator.generate());
-      expect(await h.store.delete(session.id)).toBe(false);
-      if (kit.inspect) expect(await kit.inspect.exists(session.id, h.store)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(h.store, session.id)).toBe(false);
     });
 
     it('creates only if absent: a create for an existing id fails with a CONFLICT error', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('owner', 'first');
-      await repo.save(session);
-      const now = h.clock.now();
-      const write: SessionWrite = {
-        id: session.id,
-        kind: 'create',
-        now,
-        createdAt: now,
-        lastAccessedAt: now,
-        maxInactiveMs: 60_000,
-        absoluteExpiresAt: null,
-        expiresAt: now + 60_000,
-        principal: null,
-        set: new Map([['owner', '"second"']]),
-        removed: [],
-      };
+      await expectSaved(repo, session);
+      const write = writeFor(session.id, 'create', h.clock.now(), { set: new Map([['owner', '"second"']]) });
       const error = await h.store.save(write).then(
         () => null,
         (e: unknown) => e,
       );
-      expect(isSessionError(error) && error.code).toBe('CONFLICT');
+      expect(isSessionError(error) && error.code, RULE.createConflict).toBe('CONFLICT');
       expect((await repo.findById(session.id))?.get('owner')).toBe('first');
     });
 
@@ -108,50 +96,42 @@ export function crudSuite(kit: ResolvedStoreConformance): void {
       const repo = h.repository();
       const id = repo.idGenerator.generate();
       const now = h.clock.now();
-      const base = {
-        id,
-        now,
-        createdAt: now,
-        lastAccessedAt: now,
-        maxInactiveMs: 60_000,
-        absoluteExpiresAt: null,
-        expiresAt: now + 60_000,
-      };
-      expect(await h.store.save({ ...base, kind: 'update', set: new Map([['a', '1']]), removed: [] })).toBe(
-        false,
-      );
-      if (h.store.touch)
-        expect(await h.store.touch({ id, now, lastAccessedAt: now, expiresAt: now + 60_000 })).toBe(false);
+      const update = writeFor(id, 'update', now, { set: new Map([['a', '1']]) });
+      expect(await h.store.save(update), RULE.updateMissing).toBe(false);
+      if (h.store.touch) {
+        const touch = { id, now, lastAccessedAt: now, expiresAt: now + 60_000 };
+        expect(await h.store.touch(touch), RULE.touchMissing).toBe(false);
+      }
       expect(await repo.findById(id)).toBeNull();
-      if (kit.inspect) expect(await kit.inspect.exists(id, h.store)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(h.store, id)).toBe(false);
     });
 
     it('a request that loaded a session cannot bring it back after another request destroyed it', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const late = (await repo.findById(session.id))!;
       await repo.deleteById(session.id);
       late.set('b', 2);
-      expect(await repo.save(late)).toBe(false);
+      expect(await repo.save(late), RULE.updateMissing).toBe(false);
       h.clock.advance(120_000);
       late.access(h.clock.now());
-      expect(await repo.save(late)).toBe(false);
+      expect(await repo.save(late), RULE.touchMissing).toBe(false);
       expect(await repo.findById(session.id)).toBeNull();
-      if (kit.inspect) expect(await kit.inspect.exists(session.id, h.store)).toBe(false);
+      if (kit.inspect) expect(await kit.inspect.exists(h.store, session.id)).toBe(false);
     });
 
     it('saving an unchanged session writes nothing', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       const counting = instrumentStore(h.store);
       const repo2 = h.repository({ store: counting.store });
       const again = (await repo2.findById(session.id))!;
       again.get('a');
       await repo2.save(again);
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       expect(counting.writes()).toBe(0);
     });
   });

@@ -1,6 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
+import { itWithHook, requireCapability } from './applicability.js';
+import { expectSaved } from './contract-rules.js';
+import {
+  coreAcceptsUnreadableEntries,
+  coreHasDataRules,
+  coreValidatesRecords,
+  DATA_RULES_MISSING,
+  RECORD_VALIDATION_MISSING,
+  UNREADABLE_ENTRIES_MISSING,
+} from './core-features.js';
+import type { Harness } from './harness.js';
 import { useManualHarness } from './harness.js';
-import type { ResolvedStoreConformance } from './options.js';
+import type { CorruptionKind, ResolvedStoreConformance } from './options.js';
 
 const HOSTILE_NAMES = [
   '__proto__',
@@ -13,14 +24,14 @@ const HOSTILE_NAMES = [
   'touch',
   'cookie',
   'then',
-  '',
   ' ',
   'a:b',
   '{tag}',
   'sessionAttr:x',
   'ünïcødé 名前 🍪',
   'line\nbreak',
-  'nul\u0000byte',
+  'valid \uD83C\uDF6A pair',
+  '\u20ac'.repeat(512),
   '$sess',
   '"quoted"',
   "it's",
@@ -36,13 +47,13 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       const repo = h.repository();
       const session = repo.createSession();
       for (const [i, name] of HOSTILE_NAMES.entries()) session.set(name, { i, name });
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect(new Set(loaded.names())).toEqual(new Set(HOSTILE_NAMES));
       for (const [i, name] of HOSTILE_NAMES.entries()) expect(loaded.get(name)).toEqual({ i, name });
       expect(({} as Record<string, unknown>).i).toBeUndefined(); // nothing leaked into Object.prototype
       loaded.remove('__proto__').remove('then');
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       const again = (await repo.findById(session.id))!;
       expect(again.has('__proto__')).toBe(false);
       expect(again.has('constructor')).toBe(true);
@@ -62,7 +73,7 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
         own$sess: { $sess: 'user data that looks like a tag' },
       };
       const session = repo.createSession().set('v', value);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect(loaded.get('v')).toEqual(value);
     });
@@ -71,11 +82,11 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       const repo = h.repository();
       const big = 'x'.repeat(1024 * 1024);
       const session = repo.createSession().set('big', big).set('small', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       expect((loaded.get('big') as string).length).toBe(big.length);
       loaded.set('small', 2);
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       expect((await repo.findById(session.id))!.get('small')).toBe(2);
     });
 
@@ -106,19 +117,120 @@ export function dataSuite(kit: ResolvedStoreConformance): void {
       expect(await h.store.load(id)).toBeNull();
     });
 
-    it('corrupt backend data is a missing session, never a crash', async () => {
-      if (!kit.corrupt) return;
-      const reports: unknown[] = [];
-      const repo = h.repository({ onDecodeError: (r) => reports.push(r) });
-      const session = repo.createSession().set('a', 1);
-      session.principal = 'corrupted';
-      await repo.save(session);
-      await kit.corrupt(session.id, h.store);
-      expect(await repo.findById(session.id)).toBeNull();
-      expect(reports.length).toBeGreaterThanOrEqual(1);
-      const fresh = repo.createSession().set('b', 2);
-      await repo.save(fresh);
-      expect((await repo.findById(fresh.id))?.get('b')).toBe(2);
+    it('lone surrogates in attribute values round-trip unchanged', async () => {
+      const repo = h.repository();
+      const values = ['\uD800', 'a\uDC00b', 'end \uDBFF', '\uDFFF\uD800 reversed', 'ok \uD83C\uDF6A'];
+      const session = repo.createSession().set('list', values);
+      for (const [i, value] of values.entries()) session.set(`v${i}`, value);
+      await expectSaved(repo, session);
+      const loaded = (await repo.findById(session.id))!;
+      expect(loaded.get('list'), 'attribute values are opaque: lone surrogates must round-trip').toEqual(
+        values,
+      );
+      for (const [i, value] of values.entries()) expect(loaded.get(`v${i}`)).toBe(value);
     });
+
+    it('invalid attribute names are rejected by core, synchronously, before anything reaches the store', async (context) => {
+      if (!coreHasDataRules()) context.skip(DATA_RULES_MISSING);
+      const repo = h.repository();
+      const session = repo.createSession().set('ok', 1);
+      for (const name of ['', 'x'.repeat(513), 'lone \uD800', '\uDC00 lone', 'nul \u0000 byte']) {
+        expect(
+          () => session.set(name, 1),
+          `attribute name ${JSON.stringify(name)} must be rejected with SessionDataError`,
+        ).toThrow(expect.objectContaining({ code: 'INVALID_DATA' }));
+      }
+      await expectSaved(repo, session);
+      expect((await repo.findById(session.id))?.names()).toEqual(['ok']);
+    });
+
+    corruptChecks(kit, h);
   });
+}
+
+/** A session whose stored data `kit.corrupt` replaced, or a skip when the hook cannot make `kind`. */
+async function corrupted(
+  kit: ResolvedStoreConformance,
+  h: Harness<{ now(): number }>,
+  context: TestContext,
+  kind: CorruptionKind,
+  id: string,
+): Promise<void> {
+  if (!(await kit.corrupt!(h.store, id, kind)))
+    context.skip(`not applicable: the corrupt hook cannot write "${kind}" data in this backend`);
+}
+
+function corruptChecks(kit: ResolvedStoreConformance, h: Harness<{ now(): number }>): void {
+  const withCorrupt = itWithHook(kit.corrupt, 'corrupt(store, id, kind)');
+
+  /** Saves a signed-in session, corrupts it, and checks it reads as missing, reported and removed. */
+  const missingReportedRemoved = async (context: TestContext, kind: CorruptionKind) => {
+    const reports: unknown[] = [];
+    const repo = h.repository({ onDecodeError: (r) => reports.push(r) });
+    const session = repo.createSession().set('a', 1);
+    session.principal = `corrupted-${repo.idGenerator.generate()}`;
+    await expectSaved(repo, session);
+    await corrupted(kit, h, context, kind, session.id);
+    expect(await repo.findById(session.id), `${kind} data must read as a missing session`).toBeNull();
+    expect(reports.length, `${kind} data must be reported through onDecodeError`).toBeGreaterThanOrEqual(1);
+    expect(
+      await h.store.load(session.id).catch(() => 'unreadable'),
+      `${kind} data must be removed`,
+    ).toBeNull();
+    // The store keeps serving: new sessions, and writes to others.
+    const fresh = repo.createSession().set('b', 2);
+    await expectSaved(repo, fresh);
+    fresh.set('b', 3);
+    await expectSaved(repo, fresh);
+    expect((await repo.findById(fresh.id))?.get('b')).toBe(3);
+  };
+
+  withCorrupt(
+    'unreadable backend data is a missing session, reported and removed, never a crash',
+    (context) => missingReportedRemoved(context, 'unreadable'),
+  );
+
+  withCorrupt(
+    'out-of-range stored numbers are corrupt data: missing, reported and removed',
+    async (context) => {
+      if (!(await coreValidatesRecords())) context.skip(RECORD_VALIDATION_MISSING);
+      await missingReportedRemoved(context, 'out-of-range');
+    },
+  );
+
+  for (const kind of ['unreadable', 'out-of-range'] as const) {
+    withCorrupt(
+      `one ${kind} session among a principal's sessions: the listing still returns the others`,
+      async (context) => {
+        requireCapability(context, h.store, 'findByPrincipal');
+        if (!(await coreAcceptsUnreadableEntries())) context.skip(UNREADABLE_ENTRIES_MISSING);
+        if (kind === 'out-of-range' && !(await coreValidatesRecords()))
+          context.skip(RECORD_VALIDATION_MISSING);
+        const reports: unknown[] = [];
+        const repo = h.repository({ onDecodeError: (r) => reports.push(r) });
+        const principal = `listing-${kind}-${Math.random().toString(36).slice(2)}`;
+        const ids: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const session = repo.createSession().set('i', i);
+          session.principal = principal;
+          await expectSaved(repo, session);
+          ids.push(session.id);
+        }
+        await corrupted(kit, h, context, kind, ids[1]!);
+        const rule = `findByPrincipal with one ${kind} record must list the others (omit it, or return { id, unreadable })`;
+        const first = await repo.findByPrincipal(principal).catch((error: unknown) => error);
+        expect(first instanceof Map ? new Set(first.keys()) : first, rule).toEqual(new Set([ids[0], ids[2]]));
+        // Reported and removed, by the listing or by the next read of it.
+        expect(await repo.findById(ids[1]!)).toBeNull();
+        expect(reports.length, `${kind} data must be reported through onDecodeError`).toBeGreaterThanOrEqual(
+          1,
+        );
+        expect(
+          await h.store.load(ids[1]!).catch(() => 'unreadable'),
+          `${kind} data must be removed`,
+        ).toBeNull();
+        expect(new Set((await repo.findByPrincipal(principal)).keys())).toEqual(new Set([ids[0], ids[2]]));
+      },
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectSaved } from './contract-rules.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -9,13 +10,13 @@ export function deltaSuite(kit: ResolvedStoreConformance): void {
     it('two copies of one session, each changing a different attribute, keep both changes', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('base', 0);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const first = (await repo.findById(session.id))!;
       const second = (await repo.findById(session.id))!;
       first.set('a', 'from first');
       second.set('b', 'from second');
-      await repo.save(first);
-      await repo.save(second);
+      await expectSaved(repo, first);
+      await expectSaved(repo, second);
       const loaded = (await repo.findById(session.id))!;
       expect(loaded.get('a')).toBe('from first');
       expect(loaded.get('b')).toBe('from second');
@@ -25,13 +26,13 @@ export function deltaSuite(kit: ResolvedStoreConformance): void {
     it('a removal in one copy and a set in another both persist', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('gone', 1).set('kept', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const first = (await repo.findById(session.id))!;
       const second = (await repo.findById(session.id))!;
       first.remove('gone');
       second.set('added', true);
-      await repo.save(second);
-      await repo.save(first);
+      await expectSaved(repo, second);
+      await expectSaved(repo, first);
       const loaded = (await repo.findById(session.id))!;
       expect(loaded.has('gone')).toBe(false);
       expect(loaded.get('kept')).toBe(1);
@@ -41,21 +42,21 @@ export function deltaSuite(kit: ResolvedStoreConformance): void {
     it('removes attributes, and removing an absent attribute is harmless', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('a', 1).set('b', 2);
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       loaded.remove('a').remove('never-there');
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       const again = (await repo.findById(session.id))!;
       expect(again.names()).toEqual(['b']);
       again.set('a', 3);
-      await repo.save(again);
+      await expectSaved(repo, again);
       expect((await repo.findById(session.id))!.get('a')).toBe(3);
     });
 
     it('20 concurrent saves of different attributes on one session all persist', async () => {
       const repo = h.repository();
       const session = repo.createSession();
-      await repo.save(session);
+      await expectSaved(repo, session);
       const copies = await Promise.all(Array.from({ length: 20 }, () => repo.findById(session.id)));
       await Promise.all(copies.map((copy, i) => repo.save(copy!.set(`k${i}`, i))));
       const loaded = (await repo.findById(session.id))!;
@@ -65,20 +66,20 @@ export function deltaSuite(kit: ResolvedStoreConformance): void {
     it('an object mutated in place after get() is saved', async () => {
       const repo = h.repository();
       const session = repo.createSession().set('cart', { items: ['a'] });
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       (loaded.get('cart') as { items: string[] }).items.push('b');
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       expect((await repo.findById(session.id))!.get('cart')).toEqual({ items: ['a', 'b'] });
     });
 
     it('changes the idle timeout of one session', async () => {
       const repo = h.repository({ idleTimeoutMs: 60_000 });
       const session = repo.createSession();
-      await repo.save(session);
+      await expectSaved(repo, session);
       const loaded = (await repo.findById(session.id))!;
       loaded.maxInactiveMs = 5_000;
-      await repo.save(loaded);
+      await expectSaved(repo, loaded);
       const again = (await repo.findById(session.id))!;
       expect(again.maxInactiveMs).toBe(5_000);
       h.clock.advance(5_001);

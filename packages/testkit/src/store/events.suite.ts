@@ -1,7 +1,8 @@
 import type { SessionEvent, SessionEventType } from '@sess/core';
-import { storeCapabilities } from '@sess/core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../wait-for.js';
+import { requireCapability, requireNoCapability } from './applicability.js';
+import { expectSaved } from './contract-rules.js';
 import { type Harness, useManualHarness, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -29,11 +30,11 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
       try {
         const session = repo.createSession().set('a', 1);
         session.principal = 'evented';
-        await repo.save(session);
+        await expectSaved(repo, session);
         expect(await waitFor(() => !!events.find('created', session.id), within)).toBe(true);
         const oldId = session.id;
         session.changeId();
-        await repo.save(session);
+        await expectSaved(repo, session);
         expect(await waitFor(() => !!events.find('id-changed', session.id), within)).toBe(true);
         const changed = events.find('id-changed', session.id);
         expect(changed?.type === 'id-changed' && changed.previousId).toBe(oldId);
@@ -59,7 +60,7 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
       const events = record(h, repo);
       try {
         const session = repo.createSession().set('a', 1);
-        await repo.save(session);
+        await expectSaved(repo, session);
         expect(await waitFor(() => !!events.find('created', session.id), within)).toBe(true);
         expect(errors.length).toBeGreaterThan(0);
       } finally {
@@ -73,7 +74,7 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
       const events = record(h, repo);
       events.off();
       const session = repo.createSession().set('a', 1);
-      await repo.save(session);
+      await expectSaved(repo, session);
       await repo.deleteById(session.id);
       await new Promise((r) => setTimeout(r, 200));
       expect(events.seen).toEqual([]);
@@ -83,14 +84,14 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
     const manual = useManualHarness(kit);
     const real = useRealHarness(kit);
 
-    it('reports expiry of a session that nobody reads again (store-delivered events)', async () => {
-      if (!storeCapabilities(real.store).events) return;
+    it('reports expiry of a session that nobody reads again (store-delivered events)', async (context) => {
+      requireCapability(context, real.store, 'events');
       const repo = real.repository({ idleTimeoutMs: 1000 });
       const events = record(real, repo);
       try {
         const session = repo.createSession().set('a', 1);
         session.principal = 'expires-alone';
-        await repo.save(session);
+        await expectSaved(repo, session);
         const arrived = await waitFor(
           () => !!events.find('expired', session.id),
           1000 + kit.expiryLatencyMs + kit.eventLatencyMs,
@@ -103,13 +104,13 @@ export function eventsSuite(kit: ResolvedStoreConformance): void {
       }
     });
 
-    it('reports expiry found on read (process-level events)', async () => {
-      if (storeCapabilities(manual.store).events) return;
+    it('reports expiry found on read (process-level events)', async (context) => {
+      requireNoCapability(context, manual.store, 'events');
       const repo = manual.repository({ idleTimeoutMs: 60_000 });
       const events = record(manual, repo);
       try {
         const session = repo.createSession().set('a', 1);
-        await repo.save(session);
+        await expectSaved(repo, session);
         manual.clock.advance(60_000);
         expect(await repo.findById(session.id)).toBeNull();
         expect(events.find('expired', session.id)).toBeDefined();

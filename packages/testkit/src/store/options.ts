@@ -1,19 +1,27 @@
 import type { Clock, SessionStore } from '@sess/core';
 
-export interface StoreConformanceOptions {
+/**
+ * What `corrupt` is asked to write: `'unreadable'` is data the store cannot decode (garbage, a wrong
+ * type, a malformed document); `'out-of-range'` is a record that decodes but holds numbers no session
+ * can have (e.g. `max_inactive_ms = 9223372036854775807`, a negative or non-finite timestamp).
+ */
+export type CorruptionKind = 'unreadable' | 'out-of-range';
+
+export interface StoreConformanceOptions<S extends SessionStore = SessionStore> {
   /** Shown in suite names, e.g. "redis (cluster)". */
   name: string;
   /**
    * Builds a store. Called once per suite with the clock that suite drives; the kit closes it after
    * the suite. Give each call its own namespace (key prefix, schema) or clear it, so suites don't see
    * each other's sessions. Resolve only once the store is fully ready, event delivery included
-   * (e.g. a pub/sub subscription acknowledged), since event tests start right after.
+   * (e.g. a pub/sub subscription acknowledged), since event tests start right after. Its return type
+   * is the `S` every other hook receives.
    */
-  createStore(context: { clock: Clock }): SessionStore | Promise<SessionStore>;
+  createStore(context: { clock: Clock }): S | Promise<S>;
   /** Reads the backend directly, to check what was really persisted (optional but recommended). */
   inspect?: {
-    /** Whether the backend still holds anything for this session id. `store` is the suite's store. */
-    exists(id: string, store: SessionStore): Promise<boolean>;
+    /** Whether the backend still holds anything for this session id (data, index or schedule entries). */
+    exists(store: S, id: string): Promise<boolean>;
   };
   /**
    * Builds a second store on the same namespace as `store`, as another process of the application
@@ -22,9 +30,20 @@ export interface StoreConformanceOptions {
    * exactly once, including expiries nobody caused, once its subscription is up (the kit waits until
    * the peer hears a probe event first). The kit closes it after the suite.
    */
-  createPeer?(store: SessionStore, context: { clock: Clock }): SessionStore | Promise<SessionStore>;
-  /** Overwrites what the backend holds for `id` with data the store cannot read (optional). */
-  corrupt?(id: string, store: SessionStore): Promise<void>;
+  createPeer?(store: S, context: { clock: Clock }): SessionStore | Promise<SessionStore>;
+  /**
+   * Overwrites what the backend holds for session `id` with data of the given kind (see
+   * `CorruptionKind`). Resolve `false` when your backend cannot hold that kind at all (a typed
+   * column that refuses it, say): the checks needing it are then skipped with that reason.
+   */
+  corrupt?(store: S, id: string, kind: CorruptionKind): Promise<unknown>;
+  /**
+   * Builds a store like `store` (same options and namespace) whose backend cannot be reached: a
+   * client pointed at a closed port, a stopped server. The kit calls every method of it and expects
+   * each to reject with `StoreUnavailableError` (code `STORE_UNAVAILABLE`), never a raw driver error
+   * and never a hang. The kit closes it after the check.
+   */
+  createUnavailable?(store: S, context: { clock: Clock }): SessionStore | Promise<SessionStore>;
   /** Sessions the scale suite creates. Default 10 000. */
   scale?: number;
   /** How long the store may take to remove an expired session by itself, in ms. Default 4000. */
@@ -33,20 +52,37 @@ export interface StoreConformanceOptions {
   eventLatencyMs?: number;
 }
 
-export interface ResolvedStoreConformance
-  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt' | 'createPeer'>> {
-  inspect: StoreConformanceOptions['inspect'];
-  corrupt: StoreConformanceOptions['corrupt'];
-  createPeer: StoreConformanceOptions['createPeer'];
+/**
+ * The options as the suites use them: hooks take a plain `SessionStore` (the one `createStore` made,
+ * so it is the author's `S`), defaults filled in.
+ */
+export interface ResolvedStoreConformance {
+  name: string;
+  createStore(context: { clock: Clock }): Promise<SessionStore>;
+  inspect: { exists(store: SessionStore, id: string): Promise<boolean> } | undefined;
+  createPeer: ((store: SessionStore, context: { clock: Clock }) => Promise<SessionStore>) | undefined;
+  corrupt: ((store: SessionStore, id: string, kind: CorruptionKind) => Promise<boolean>) | undefined;
+  createUnavailable: ((store: SessionStore, context: { clock: Clock }) => Promise<SessionStore>) | undefined;
+  scale: number;
+  expiryLatencyMs: number;
+  eventLatencyMs: number;
 }
 
-export function resolveOptions(options: StoreConformanceOptions): ResolvedStoreConformance {
+export function resolveOptions<S extends SessionStore>(
+  options: StoreConformanceOptions<S>,
+): ResolvedStoreConformance {
+  // Every store a hook receives was made by `createStore`, so it is an S: this is the one place the
+  // kit narrows it back, and authors never cast.
+  const own = (store: SessionStore) => store as S;
+  const { inspect, createPeer, corrupt, createUnavailable } = options;
   return {
     name: options.name,
-    createStore: options.createStore,
-    inspect: options.inspect,
-    corrupt: options.corrupt,
-    createPeer: options.createPeer,
+    createStore: async (context) => options.createStore(context),
+    inspect: inspect && { exists: (store, id) => inspect.exists(own(store), id) },
+    createPeer: createPeer && (async (store, context) => createPeer(own(store), context)),
+    corrupt: corrupt && (async (store, id, kind) => (await corrupt(own(store), id, kind)) !== false),
+    createUnavailable:
+      createUnavailable && (async (store, context) => createUnavailable(own(store), context)),
     scale: options.scale ?? 10_000,
     expiryLatencyMs: options.expiryLatencyMs ?? 4000,
     eventLatencyMs: options.eventLatencyMs ?? 3000,

@@ -1,0 +1,3 @@
+export { type InstrumentedStore, instrumentStore } from './instrument-store.js';
+export { createManualClock, type ManualClock } from './manual-clock.js';
+export { waitFor } from './wait-for.js';
