@@ -88,6 +88,9 @@ async function freePort(): Promise<number> {
 
 interface Member {
   readonly port: number;
+  /** Whom this member tries to join (default: every member), and when it first looks for a merge. */
+  join: string[] | null;
+  mergeFirstRunSeconds: number;
   process: ChildProcess | null;
   /** The last cluster size this member printed ("Members {size:N"). */
   size: number;
@@ -107,7 +110,14 @@ export class MemberCluster {
     this.#jar = jar;
     this.#expirationPeriodSeconds = expirationPeriodSeconds;
     this.clusterName = clusterName;
-    this.#members = ports.map((port) => ({ port, process: null, size: 0, log: '' }));
+    this.#members = ports.map((port) => ({
+      port,
+      join: null,
+      mergeFirstRunSeconds: 3,
+      process: null,
+      size: 0,
+      log: '',
+    }));
     this.#pidFile = join(PID_DIR, `${clusterName}.json`);
   }
 
@@ -128,6 +138,31 @@ export class MemberCluster {
     try {
       for (let i = 0; i < count; i++) cluster.#spawn(i);
       await cluster.waitForSize(count);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  /**
+   * Two one-member clusters of the same name that merge later, as after a network split: member 0
+   * knows both addresses but first looks for another cluster `mergeAfterSeconds` after it started;
+   * member 1 knows only itself. Each is started and waited for alone.
+   */
+  static async startSplit(name: string, mergeAfterSeconds: number): Promise<MemberCluster> {
+    const jar = await memberJar();
+    stopLeftovers();
+    const ports = [await freePort(), await freePort()];
+    const cluster = new MemberCluster(jar, `${name}-${process.pid}-${Date.now().toString(36)}`, ports, 1);
+    const [first, second] = cluster.#members as [Member, Member];
+    first.mergeFirstRunSeconds = mergeAfterSeconds;
+    second.join = [`127.0.0.1:${second.port}`];
+    try {
+      cluster.#spawn(0);
+      await cluster.waitForSize(1);
+      cluster.#spawn(1);
+      await cluster.waitForSize(1);
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -192,8 +227,9 @@ export class MemberCluster {
         `-Dhazelcast.config=${CONFIG}`,
         `-Dsess.hz.cluster=${this.clusterName}`,
         `-Dsess.hz.port=${member.port}`,
-        `-Dsess.hz.members=${this.addresses.join(',')}`,
+        `-Dsess.hz.members=${(member.join ?? this.addresses).join(',')}`,
         `-Dsess.hz.expiration.period=${this.#expirationPeriodSeconds}`,
+        `-Dsess.hz.merge.first=${member.mergeFirstRunSeconds}`,
         '-jar',
         this.#jar,
       ],
