@@ -1,6 +1,5 @@
 // By relative path: the member helpers are test support of @sess/hazelcast, not its published API.
 import { MEMBER_VERSION, MemberCluster } from '../../packages/hazelcast/test/members/hazelcast-members.js';
-import type { Variant } from './lib/compare.js';
 import { COUNTING_NOTE, runRedisBenchmark } from './lib/redis-bench.js';
 
 /**
@@ -16,8 +15,11 @@ try {
 @sess/hazelcast, -Xmx256m), one smart-routing client per server process with
 \`jsonStringDeserializationPolicy: NO_DESERIALIZATION\`. Its "store ops / request" is member calls
 (IMap invocations) per request, counted at the map over ${MEASURED_REQUESTS} sequential requests on one session
-(by method); the Redis row counts Redis round trips as described below. The members' own CPU is not
-in "server CPU / request", which is the Node server's alone for every row.`;
+(by method), each awaited before the next, so an update is 3 sequential round trips against Redis' 2
+(why it cannot be fewer: docs/hazelcast.md). The Redis row counts Redis round trips as described
+below. "server CPU / request" is the Node server's alone for every row; the two member JVMs share the
+machine's 2 cores with it and with the load generator (their CPU is not measured here), so
+throughput is the less telling figure.`;
 
   await runRedisBenchmark({
     key: 'koa-hazelcast',
