@@ -23,6 +23,9 @@ describe.skipIf(skip !== null)(`faults on a live cluster (${skip ?? 'two members
   let watcher: HazelcastStore;
   const events: StoreEvent[] = [];
   const gaps: EventGap[] = [];
+  /** Background errors by source ('ttl' when a member died between a write and its TTL update). */
+  const background: string[] = [];
+  const onBackgroundError = (_error: unknown, source: string) => background.push(source);
   const offs: (() => void)[] = [];
 
   // Clients as an application should configure them for outages: keep reconnecting forever, a few
@@ -46,8 +49,8 @@ describe.skipIf(skip !== null)(`faults on a live cluster (${skip ?? 'two members
   beforeAll(async () => {
     members = await MemberCluster.start(2, 'sess-faults');
     [writerClient, watcherClient] = await Promise.all([resilient(members), resilient(members)]);
-    writer = new HazelcastStore({ client: writerClient, mapName, operationTimeoutMs });
-    watcher = new HazelcastStore({ client: watcherClient, mapName, operationTimeoutMs });
+    writer = new HazelcastStore({ client: writerClient, mapName, operationTimeoutMs, onBackgroundError });
+    watcher = new HazelcastStore({ client: watcherClient, mapName, operationTimeoutMs, onBackgroundError });
     const repo = createSessionRepository({ store: watcher });
     offs.push(watcher.subscribe((event) => events.push(event)));
     offs.push(repo.onEventsMissed((gap) => gaps.push(gap)));
@@ -101,7 +104,8 @@ describe.skipIf(skip !== null)(`faults on a live cluster (${skip ?? 'two members
     await members.kill(1);
     await traffic;
     console.info(
-      `[@sess/hazelcast] member killed under traffic: ${operations} read+write operations, ${failures} failed with a typed error`,
+      `[@sess/hazelcast] member killed under traffic: ${operations} read+write operations, ${failures} failed ` +
+        `with a typed error; background errors: ${background.join(', ') || 'none'}`,
     );
 
     for (const id of ids) {
