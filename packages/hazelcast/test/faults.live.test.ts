@@ -9,9 +9,9 @@ import { type Client, ReconnectMode } from 'hazelcast-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HazelcastStore } from '../src/index.js';
 import { MemberCluster } from './members/hazelcast-members.js';
-import { connect, liveCluster } from './members/live-cluster.js';
+import { connect, ownMembersSkip } from './members/live-cluster.js';
 
-const { skip } = liveCluster();
+const skip = ownMembersSkip();
 const mapName = 'sess-faults';
 const operationTimeoutMs = 2000;
 

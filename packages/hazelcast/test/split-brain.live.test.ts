@@ -9,9 +9,9 @@ import type { Client, HazelcastJsonValue } from 'hazelcast-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HazelcastStore } from '../src/index.js';
 import { MemberCluster } from './members/hazelcast-members.js';
-import { connect, liveCluster } from './members/live-cluster.js';
+import { connect, ownMembersSkip } from './members/live-cluster.js';
 
-const { skip } = liveCluster();
+const skip = ownMembersSkip();
 const MERGE_AFTER_SECONDS = 20;
 
 describe.skipIf(skip !== null)(`split brain healed (${skip ?? 'two one-member clusters that merge'})`, () => {

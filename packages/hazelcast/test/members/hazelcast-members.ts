@@ -36,7 +36,13 @@ export interface LiveClusterInfo {
   readonly startedHere: boolean;
 }
 
-export type LiveClusterSetup = { readonly cluster: LiveClusterInfo } | { readonly skip: string };
+/**
+ * The shared cluster (or why the live suites skip), and whether suites may start members of their
+ * own (the fault and split-brain tests): null when they can, else why not.
+ */
+export type LiveClusterSetup = ({ readonly cluster: LiveClusterInfo } | { readonly skip: string }) & {
+  readonly ownMembersSkip: string | null;
+};
 
 function run(command: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -323,19 +329,32 @@ export async function setUpLiveCluster(): Promise<{
     .split(',')
     .map((member) => member.trim())
     .filter((member) => member.length > 0);
+  const reason = (error: unknown) =>
+    `no Hazelcast members: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. ` +
+    'Install Java 17 and Maven (.ci/ensure-java.sh) or set HAZELCAST_MEMBERS=host:port';
   if (given.length > 0) {
     const clusterName = process.env.HAZELCAST_CLUSTER_NAME ?? 'dev';
-    return { setup: { cluster: { clusterName, members: given, startedHere: false } }, cluster: null };
+    // The fault and split-brain tests still need members they may kill.
+    let ownMembersSkip: string | null = null;
+    try {
+      await memberJar();
+    } catch (error) {
+      if (process.env.CI) throw error;
+      ownMembersSkip = reason(error);
+      console.info(`[@sess/hazelcast] fault and split-brain suites skipped: ${ownMembersSkip}`);
+    }
+    return {
+      setup: { cluster: { clusterName, members: given, startedHere: false }, ownMembersSkip },
+      cluster: null,
+    };
   }
   try {
     const cluster = await MemberCluster.start(2);
-    return { setup: { cluster: cluster.info }, cluster };
+    return { setup: { cluster: cluster.info, ownMembersSkip: null }, cluster };
   } catch (error) {
     if (process.env.CI) throw error;
-    const skip =
-      `no Hazelcast members: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. ` +
-      'Install Java 17 and Maven (.ci/ensure-java.sh) or set HAZELCAST_MEMBERS=host:port';
+    const skip = reason(error);
     console.info(`[@sess/hazelcast] live suites skipped: ${skip}`);
-    return { setup: { skip }, cluster: null };
+    return { setup: { skip, ownMembersSkip: skip }, cluster: null };
   }
 }

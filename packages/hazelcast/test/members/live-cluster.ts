@@ -8,6 +8,11 @@ import './global-setup.js';
 
 export { connect } from './live-cluster-client.js';
 
+/** Null when a suite may start members of its own (fault, split brain), else why it skips. */
+export function ownMembersSkip(): string | null {
+  return inject('hazelcast').ownMembersSkip;
+}
+
 /** The shared live cluster, or the reason the live suites skip. */
 export function liveCluster(): { cluster: LiveClusterInfo; skip: null } | { cluster: null; skip: string } {
   const setup = inject('hazelcast');
