@@ -382,10 +382,17 @@ describe('HazelcastStore', () => {
     });
   });
 
+  it('offers event gaps only on a real client (the double has no connections to watch)', () => {
+    const { store } = setup();
+    expect(store.subscribeGaps).toBeUndefined();
+  });
+
   it('rejects bad options with a CONFIG error', () => {
     const client = cluster.newClient();
     expect(() => new HazelcastStore({} as HazelcastStoreOptions)).toThrow(/client/);
     expect(() => new HazelcastStore({ client, operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs/);
     expect(() => new HazelcastStore({ client, mapName: '' })).toThrow(/mapName/);
+    expect(() => new HazelcastStore({ client, maxWriteAttempts: 1.5 })).toThrow(/maxWriteAttempts/);
+    expect(() => new HazelcastStore({ client, addIndex: 'yes' as unknown as boolean })).toThrow(/addIndex/);
   });
 });
