@@ -1,4 +1,4 @@
-import type { StoreEvent } from '@sess/core';
+import { type StoreEvent, StoreUnavailableError } from '@sess/core';
 import type { EntryEvent, HazelcastJsonValue, MapListener } from 'hazelcast-client';
 import { readStored } from './stored-session.js';
 
@@ -9,7 +9,7 @@ export interface EntryEventBridgeOptions {
   register(listener: MapListener<string, HazelcastJsonValue>): Promise<string>;
   /** Removes a registration. */
   deregister(registrationId: string): Promise<unknown>;
-  onWarning(message: string, error?: unknown): void;
+  onBackgroundError(error: unknown, source: 'listener' | 'events'): void;
 }
 
 /**
@@ -77,9 +77,12 @@ export class EntryEventBridge {
         else await this.#options.deregister(id).catch(() => undefined);
       } catch (error) {
         if (this.#running) {
-          this.#options.onWarning(
-            `could not register the map entry listener; session events are delayed until it succeeds (retrying in ${delayMs} ms)`,
-            error,
+          this.#options.onBackgroundError(
+            new StoreUnavailableError(
+              `could not register the map entry listener; session events are delayed until it succeeds (retrying in ${delayMs} ms)`,
+              { cause: error },
+            ),
+            'listener',
           );
           this.#retryTimer = setTimeout(() => void attempt(Math.min(delayMs * 2, 30_000)), delayMs);
           (this.#retryTimer as { unref?: () => void }).unref?.();
@@ -102,7 +105,7 @@ export class EntryEventBridge {
       await this.#options.deregister(id);
     } catch (error) {
       // The client drops its local handler before asking the members, so no event reaches us anyway.
-      this.#options.onWarning('could not remove the map entry listener from the cluster', error);
+      this.#options.onBackgroundError(error, 'listener');
     }
   }
 
@@ -127,11 +130,11 @@ export class EntryEventBridge {
     evicted: (event) => this.#guard(event, () => this.#gone('expired', event)),
   };
 
-  #guard(event: EntryEvent<string, HazelcastJsonValue>, handle: () => void): void {
+  #guard(_event: EntryEvent<string, HazelcastJsonValue>, handle: () => void): void {
     try {
       if (this.#listeners.size > 0) handle();
     } catch (error) {
-      this.#options.onWarning(`could not interpret a map entry event (${typeof event.key} key)`, error);
+      this.#options.onBackgroundError(error, 'events');
     }
   }
 

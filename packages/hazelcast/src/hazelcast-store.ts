@@ -1,5 +1,5 @@
 import {
-  SessionConfigError,
+  type EventGap,
   SessionConflictError,
   type SessionRecord,
   type SessionStore,
@@ -8,9 +8,16 @@ import {
   type StoreEvent,
   StoreUnavailableError,
 } from '@sess/core';
-import { type Client as HazelcastClient, Predicates } from 'hazelcast-client';
+import { Predicates } from 'hazelcast-client';
 import { boundedCall, isDeserializationError } from './bounded-call.js';
+import { ConnectionGaps } from './connection-gaps.js';
 import { EntryEventBridge } from './entry-event-bridge.js';
+import {
+  type HazelcastBackgroundSource,
+  type HazelcastStoreOptions,
+  resolveHazelcastStoreOptions,
+} from './hazelcast-store-options.js';
+import { RecentDocuments } from './recent-documents.js';
 import { backoffDelay, type RetryBackoff, sleep } from './retry-backoff.js';
 import type { SessionMap, SessionMapSource } from './session-map.js';
 import {
@@ -24,39 +31,16 @@ import {
   toRecord,
 } from './stored-session.js';
 
-export interface HazelcastStoreOptions {
-  /**
-   * The client you built (hazelcast-client 5.x). The store never shuts it down. Tests may pass any
-   * `SessionMapSource` instead, such as an in-process double.
-   */
-  client: HazelcastClient | SessionMapSource;
-  /** The IMap holding the sessions. Default "sess-sessions". */
-  mapName?: string;
-  /** Deadline of every map call, in ms; past it the call fails with StoreUnavailableError. Default 3000. */
-  operationTimeoutMs?: number;
-  /** Compare-and-set attempts per save before giving up with StoreUnavailableError. Default 32. */
-  maxWriteAttempts?: number;
-  /** First backoff ceiling between compare-and-set attempts, in ms (doubles, capped at 200). Default 2. */
-  writeBackoffMs?: number;
-  /**
-   * Add a HASH index on `principal` through the client when the map is first used. Failures (no
-   * permission, for example) are reported to `onWarning` and otherwise ignored. Default true.
-   */
-  addIndex?: boolean;
-  /** Non-fatal problems (index, listener registration, leftover tombstones). Default: console.warn. */
-  onWarning?: (message: string, error?: unknown) => void;
-}
-
-const DEFAULT_MAP_NAME = 'sess-sessions';
-
 /**
  * Sessions in a Hazelcast IMap, one JSON document per session (see stored-session.ts), each with a
  * per-entry TTL taken from its absolute expiry so members evict expired sessions themselves.
  *
- * Writes are optimistic: read the document, apply the delta, `replaceIfSame` the exact text that was
- * read, retry with jittered backoff when another writer got there first. A Node client cannot ship a
- * server-side entry processor, and per-key locks would leave a key locked for the lease time when a
- * process dies mid-request; compare-and-set needs no cleanup and costs nothing without contention.
+ * Writes are optimistic: apply the delta to the document as last read, `replaceIfSame` the exact text
+ * that was read, re-read and retry with jittered backoff when another writer got there first. A Node
+ * client cannot ship a server-side entry processor, and per-key locks would leave a key locked for the
+ * lease time when a process dies mid-request; compare-and-set needs no cleanup and costs nothing
+ * without contention. The document a request loaded is remembered briefly (RecentDocuments), so its
+ * save needs no second read unless someone else wrote in between.
  */
 export class HazelcastStore implements SessionStore {
   readonly name = 'hazelcast';
@@ -66,34 +50,40 @@ export class HazelcastStore implements SessionStore {
   readonly #timeoutMs: number;
   readonly #backoff: RetryBackoff;
   readonly #addIndex: boolean;
-  readonly #onWarning: (message: string, error?: unknown) => void;
+  readonly #onBackgroundError: (error: unknown, source: HazelcastBackgroundSource) => void;
   readonly #events: EntryEventBridge;
+  readonly #gaps: ConnectionGaps | null;
+  readonly #recent = new RecentDocuments(1000, 4_000_000);
   #map: Promise<SessionMap> | null = null;
   #indexRequested = false;
 
   constructor(options: HazelcastStoreOptions) {
-    if (!options || typeof options.client?.getMap !== 'function') {
-      throw new SessionConfigError('HazelcastStore needs `client`: a HazelcastClient (hazelcast-client 5.x)');
-    }
-    this.#source = options.client as SessionMapSource;
-    this.mapName = options.mapName ?? DEFAULT_MAP_NAME;
-    if (typeof this.mapName !== 'string' || this.mapName.length === 0)
-      throw new SessionConfigError('mapName must be a non-empty string');
-    this.#timeoutMs = positiveInteger('operationTimeoutMs', options.operationTimeoutMs ?? 3000);
+    const resolved = resolveHazelcastStoreOptions(options);
+    this.#source = resolved.source;
+    this.mapName = resolved.mapName;
+    this.#timeoutMs = resolved.operationTimeoutMs;
     this.#backoff = {
-      maxAttempts: positiveInteger('maxWriteAttempts', options.maxWriteAttempts ?? 32),
-      baseDelayMs: positiveInteger('writeBackoffMs', options.writeBackoffMs ?? 2),
+      maxAttempts: resolved.maxWriteAttempts,
+      baseDelayMs: resolved.writeBackoffMs,
       maxDelayMs: 200,
     };
-    this.#addIndex = options.addIndex ?? true;
-    this.#onWarning =
-      options.onWarning ?? ((message, error) => console.warn(`[@sess/hazelcast] ${message}`, error ?? ''));
+    this.#addIndex = resolved.addIndex;
+    const report = resolved.onBackgroundError;
+    this.#onBackgroundError = (error, source) => {
+      try {
+        report(error, source);
+      } catch {
+        // A throwing hook must not break the work that reported to it.
+      }
+    };
     this.#events = new EntryEventBridge({
       register: (listener) =>
         this.#call('addEntryListener', (m) => m.addEntryListener(listener, undefined, true)),
       deregister: (id) => this.#call('removeEntryListener', (m) => m.removeEntryListener(id)),
-      onWarning: this.#onWarning,
+      onBackgroundError: this.#onBackgroundError,
     });
+    this.#gaps = ConnectionGaps.for(this.#source, (error) => this.#onBackgroundError(error, 'events'));
+    if (this.#gaps === null) (this as { subscribeGaps?: unknown }).subscribeGaps = undefined;
   }
 
   async load(id: string): Promise<SessionRecord | null> {
@@ -133,6 +123,7 @@ export class HazelcastStore implements SessionStore {
 
   async delete(id: string): Promise<boolean> {
     await this.#events.pending;
+    this.#recent.forget(id);
     let previous: unknown;
     try {
       previous = await this.#call('remove', (m) => m.remove(id));
@@ -164,7 +155,7 @@ export class HazelcastStore implements SessionStore {
           records.push(toRecord(id, stored.data));
       } catch (error) {
         // One unreadable document must not hide a user's other sessions from "log out everywhere".
-        this.#onWarning('skipped an unreadable session while finding sessions by principal', error);
+        this.#onBackgroundError(error, 'find-by-principal');
       }
     }
     return records;
@@ -181,39 +172,51 @@ export class HazelcastStore implements SessionStore {
   async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
     await this.#events.pending;
     const tombstone = tombstoneText(newId);
+    let stored: StoredValue | null = this.#recent.take(oldId);
     for (let attempt = 0; ; attempt++) {
-      const stored = await this.#read(oldId);
-      if (stored?.kind !== 'session' || isExpired(stored.data, now)) return false;
+      const remembered = stored !== null;
+      stored ??= await this.#read(oldId);
+      if (stored?.kind !== 'session' || isExpired(stored.data, now)) {
+        if (remembered) {
+          stored = null;
+          continue;
+        }
+        return false;
+      }
+      const current = stored;
       const replaced = await this.#call('replaceIfSame', (m) =>
-        m.replaceIfSame(oldId, toJson(stored.text), toJson(tombstone)),
+        m.replaceIfSame(oldId, toJson(current.text), toJson(tombstone)),
       );
+      stored = null;
       if (!replaced) {
-        await this.#contended(attempt, 'changeId');
+        if (!remembered) await this.#contended(attempt, 'changeId');
         continue;
       }
-      const moved: StoredSession = { ...stored.data, ver: stored.data.ver + 1, renamedFrom: oldId };
-      const ttl = ttlMs(moved.expiresAt, now);
+      const moved: StoredSession = { ...current.data, ver: current.data.ver + 1, renamedFrom: oldId };
+      const movedText = sessionText(moved);
       let existing: unknown;
       try {
         existing = await this.#call('putIfAbsent', (m) =>
-          m.putIfAbsent(newId, toJson(sessionText(moved)), ttl),
+          m.putIfAbsent(newId, toJson(movedText), entryTtlMs(moved.expiresAt, now)),
         );
       } catch (error) {
         if (!isDecodeCause(error)) {
-          await this.#restore(oldId, tombstone, stored, now);
+          await this.#restore(oldId, tombstone, current, now);
           throw error;
         }
         existing = true; // something unreadable already holds the new id
       }
       if (existing !== null && existing !== undefined) {
-        await this.#restore(oldId, tombstone, stored, now);
+        await this.#restore(oldId, tombstone, current, now);
         throw new SessionConflictError('A session with the new id already exists; generate another id');
       }
+      this.#recent.remember(newId, { kind: 'session', text: movedText, data: moved });
       try {
         await this.#call('remove', (m) => m.remove(oldId, toJson(tombstone)));
       } catch (error) {
-        // The rename is done; the tombstone is invisible to every read and expires with its TTL.
-        this.#onWarning('renamed a session but could not remove the old id; it expires by TTL', error);
+        // The rename is done. The tombstone reads as absent everywhere; replaceIfSame left it without
+        // a TTL, so it stays until removed (about 60 bytes).
+        this.#onBackgroundError(error, 'rename');
       }
       return true;
     }
@@ -223,8 +226,18 @@ export class HazelcastStore implements SessionStore {
     return this.#events.subscribe(listener);
   }
 
+  /**
+   * Spans in which entry events may have been missed: a member connection dropped (a member died,
+   * or the whole cluster was unreachable) until the client had a connection again or the cluster
+   * had dropped that member. Only with a real HazelcastClient.
+   */
+  subscribeGaps(listener: (gap: EventGap) => void): () => void {
+    return this.#gaps?.subscribe(listener) ?? (() => undefined);
+  }
+
   /** Removes this store's map listener. The client stays connected: it is yours to shut down. */
   async close(): Promise<void> {
+    this.#gaps?.close();
     await this.#events.close();
   }
 
@@ -240,11 +253,11 @@ export class HazelcastStore implements SessionStore {
       principal: write.principal ?? null,
       attributes: attributesObject(write.set),
     };
-    const ttl = ttlMs(data.expiresAt, write.now);
+    const text = sessionText(data);
     let existing: unknown;
     try {
       existing = await this.#call('putIfAbsent', (m) =>
-        m.putIfAbsent(write.id, toJson(sessionText(data)), ttl),
+        m.putIfAbsent(write.id, toJson(text), entryTtlMs(data.expiresAt, write.now)),
       );
     } catch (error) {
       if (!isDecodeCause(error)) throw error;
@@ -253,30 +266,92 @@ export class HazelcastStore implements SessionStore {
     if (existing !== null && existing !== undefined) {
       throw new SessionConflictError('A session with this id already exists; generate another id');
     }
+    this.#recent.remember(write.id, { kind: 'session', text, data });
   }
 
   /**
    * The compare-and-set loop behind every update and touch: applies `change` to the stored document
-   * only if it is still exactly what was read, then moves the entry's TTL to the new expiry.
+   * only if it is still exactly what was read, then gives the entry the TTL of the new expiry.
    */
   async #update(id: string, now: number, change: (data: StoredSession) => StoredSession): Promise<boolean> {
+    // The document this process last read or wrote: right unless someone else wrote since.
+    let stored: StoredValue | null = this.#recent.take(id);
+    let previousText: string | null = null;
     for (let attempt = 0; ; attempt++) {
-      const stored = await this.#read(id);
-      if (stored?.kind !== 'session' || isExpired(stored.data, now)) return false;
-      const { renamedFrom: _, ...current } = stored.data;
-      const next: StoredSession = { ...change(current), ver: current.ver + 1 };
+      const remembered = stored !== null;
+      stored ??= await this.#read(id);
+      if (stored?.kind !== 'session' || isExpired(stored.data, now)) {
+        if (remembered) {
+          stored = null;
+          continue;
+        }
+        return false;
+      }
+      if (!remembered && stored.text === previousText) {
+        // Read twice, unchanged, yet the compare failed: the member holds other bytes for the same
+        // document (written with other formatting, read back re-serialized under the client's EAGER
+        // JSON policy). Rewrite it in this store's form, once, so comparisons can match again.
+        stored = await this.#normalize(id, stored, now);
+      }
+      const current = stored;
+      const { renamedFrom: _, ...unchanged } = current.data;
+      const next: StoredSession = { ...change(unchanged), ver: unchanged.ver + 1 };
+      const nextText = sessionText(next);
       const replaced = await this.#call('replaceIfSame', (m) =>
-        m.replaceIfSame(id, toJson(stored.text), toJson(sessionText(next))),
+        m.replaceIfSame(id, toJson(current.text), toJson(nextText)),
       );
+      stored = null;
       if (replaced) {
-        // replaceIfSame has no TTL parameter: set it from the new expiry. A concurrent writer's setTtl
-        // may land in between; both are within a request's duration of each other, below the TTL's
-        // one-second resolution.
-        await this.#call('setTtl', (m) => m.setTtl(id, ttlMs(next.expiresAt, now)));
+        this.#recent.remember(id, { kind: 'session', text: nextText, data: next });
+        await this.#applyTtl(id, next.expiresAt, now);
         return true;
       }
-      await this.#contended(attempt, 'save');
+      if (!remembered) {
+        previousText = current.text;
+        await this.#contended(attempt, 'save');
+      }
     }
+  }
+
+  /**
+   * replaceIfSame has no TTL parameter and leaves the entry with the map's default (none, unless the
+   * member config sets one), so the TTL is set right after. The write is applied either way: a failure
+   * here must not fail the save (the caller would retry a write that happened). The entry then has no
+   * TTL, so it is never evicted early, and the TTL is retried in the background.
+   */
+  async #applyTtl(id: string, expiresAt: number, now: number): Promise<void> {
+    try {
+      await this.#call('setTtl', (m) => m.setTtl(id, entryTtlMs(expiresAt, now)));
+    } catch (error) {
+      this.#onBackgroundError(error, 'ttl');
+      const timer = setTimeout(() => void this.#repairTtl(id), this.#timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /**
+   * Sets the TTL from the document as stored now, and again if it changed meanwhile (a writer that
+   * came later sets its own TTL after its write, so the last one standing is right). Bounded.
+   */
+  async #repairTtl(id: string): Promise<void> {
+    try {
+      for (let round = 0; round < 3; round++) {
+        const before = await this.#read(id);
+        if (before?.kind !== 'session') return;
+        await this.#call('setTtl', (m) => m.setTtl(id, entryTtlMs(before.data.expiresAt, Date.now())));
+        const after = await this.#read(id);
+        if (after?.kind !== 'session' || after.data.ver === before.data.ver) return;
+      }
+    } catch (error) {
+      this.#onBackgroundError(error, 'ttl');
+    }
+  }
+
+  /** Rewrites a foreign-formatted document as this store writes it; see #update. */
+  async #normalize(id: string, stored: StoredValue & { kind: 'session' }, now: number) {
+    const text = sessionText(stored.data);
+    await this.#call('put', (m) => m.put(id, toJson(text), entryTtlMs(stored.data.expiresAt, now)));
+    return { kind: 'session' as const, text, data: stored.data };
   }
 
   async #contended(attempt: number, operation: string): Promise<void> {
@@ -297,19 +372,23 @@ export class HazelcastStore implements SessionStore {
           m.replaceIfSame(oldId, toJson(tombstone), toJson(stored.text)),
         )
       ) {
-        if (stored.kind === 'session') {
-          await this.#call('setTtl', (m) => m.setTtl(oldId, ttlMs(stored.data.expiresAt, now)));
-        }
+        if (stored.kind === 'session') await this.#applyTtl(oldId, stored.data.expiresAt, now);
       }
     } catch (error) {
-      this.#onWarning('a failed rename could not restore the old id; that session is lost', error);
+      this.#onBackgroundError(error, 'rename');
     }
   }
 
   async #read(id: string): Promise<StoredValue | null> {
     const value: unknown = await this.#call('get', (m) => m.get(id));
-    if (value === null || value === undefined) return null;
-    return readStored(id, value);
+    if (value === null || value === undefined) {
+      this.#recent.forget(id);
+      return null;
+    }
+    const stored = readStored(id, value);
+    if (stored.kind === 'session') this.#recent.remember(id, stored);
+    else this.#recent.forget(id);
+    return stored;
   }
 
   /** One bounded map call, the map proxy lookup included. */
@@ -339,10 +418,13 @@ export class HazelcastStore implements SessionStore {
     boundedCall('addIndex', this.#timeoutMs, () =>
       map.addIndex({ name: `${this.mapName}-principal`, type: 'HASH', attributes: ['principal'] }),
     ).catch((error: unknown) => {
-      this.#onWarning(
-        'could not add the principal index; find-by-principal scans the map instead (add a HASH index on ' +
-          `"principal" to map "${this.mapName}" in the member configuration)`,
-        error,
+      this.#onBackgroundError(
+        new StoreUnavailableError(
+          'could not add the principal index; find-by-principal scans the map instead (add a HASH index on ' +
+            `"principal" to map "${this.mapName}" in the member configuration)`,
+          { cause: error },
+        ),
+        'index',
       );
     });
   }
@@ -358,11 +440,14 @@ function isExpired(data: StoredSession, now: number): boolean {
 }
 
 /**
- * The entry TTL for an absolute expiry. At least 1 ms, because 0 means "forever" and a negative TTL
- * means "the map's configured default" to Hazelcast. Members round TTLs up to whole seconds.
+ * The entry TTL for an absolute expiry. Members keep TTLs in whole seconds, truncated, counted from
+ * the write time truncated to the second (measured on 5.6.0: a 1500 ms TTL is kept as 1 s, and a
+ * 1000 ms TTL written at x.750 s expired 250 ms later). So: whole seconds rounded up, plus one, which
+ * makes the member evict at or after `expiresAt`, never before (at most ~2 s after). Never 0 ("forever")
+ * or negative ("the map's default").
  */
-function ttlMs(expiresAt: number, now: number): number {
-  return Math.max(1, Math.ceil(expiresAt - now));
+export function entryTtlMs(expiresAt: number, now: number): number {
+  return (Math.ceil(Math.max(0, expiresAt - now) / 1000) + 1) * 1000;
 }
 
 function isDecodeCause(error: unknown): boolean {
@@ -372,10 +457,4 @@ function isDecodeCause(error: unknown): boolean {
     (error as { code?: unknown }).code === 'DECODE' &&
     isDeserializationError((error as { cause?: unknown }).cause)
   );
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new SessionConfigError(`${name} must be a positive integer`);
-  return value;
 }

@@ -1,2 +1,3 @@
-export { HazelcastStore, type HazelcastStoreOptions, hazelcastStore } from './hazelcast-store.js';
+export { HazelcastStore, hazelcastStore } from './hazelcast-store.js';
+export type { HazelcastBackgroundSource, HazelcastStoreOptions } from './hazelcast-store-options.js';
 export type { SessionMap, SessionMapMethod, SessionMapSource } from './session-map.js';

@@ -7,6 +7,7 @@ import type { Client as HazelcastClient, HazelcastJsonValue, IMap } from 'hazelc
  */
 export type SessionMapMethod =
   | 'get'
+  | 'put'
   | 'putIfAbsent'
   | 'replaceIfSame'
   | 'remove'

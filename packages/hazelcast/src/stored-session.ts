@@ -116,33 +116,28 @@ function isTombstone(value: unknown): value is StoredTombstone {
 }
 
 function validate(id: string, value: unknown): StoredSession {
-  const v = value as Record<string, unknown>;
-  const problem =
-    typeof v !== 'object' || v === null || Array.isArray(v)
-      ? 'not an object'
-      : v.$sess !== FORMAT
-        ? `unknown format ${JSON.stringify(v.$sess)}`
-        : !Number.isSafeInteger(v.ver)
-          ? 'bad version'
-          : !isTime(v.createdAt) || !isTime(v.lastAccessedAt) || !isTime(v.expiresAt)
-            ? 'bad timestamps'
-            : !isTime(v.maxInactiveMs) || (v.maxInactiveMs as number) <= 0
-              ? 'bad maxInactiveMs'
-              : v.absoluteExpiresAt !== null && !isTime(v.absoluteExpiresAt)
-                ? 'bad absoluteExpiresAt'
-                : v.principal !== null && typeof v.principal !== 'string'
-                  ? 'bad principal'
-                  : v.renamedFrom !== undefined && typeof v.renamedFrom !== 'string'
-                    ? 'bad renamedFrom'
-                    : !isStringRecord(v.attributes)
-                      ? 'bad attributes'
-                      : null;
+  const problem = shapeProblem(value);
   if (problem !== null) {
     throw new SessionDecodeError(
       `Hazelcast entry for session ${mask(id)} is not a session written by @sess/hazelcast (${problem})`,
     );
   }
-  return v as unknown as StoredSession;
+  return value as StoredSession;
+}
+
+/** What is wrong with a value that should be a StoredSession, or null when nothing is. */
+function shapeProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  const v = value as Record<string, unknown>;
+  if (v.$sess !== FORMAT) return `unknown format ${JSON.stringify(v.$sess)}`;
+  if (!Number.isSafeInteger(v.ver)) return 'bad version';
+  if (!isTime(v.createdAt) || !isTime(v.lastAccessedAt) || !isTime(v.expiresAt)) return 'bad timestamps';
+  if (!isTime(v.maxInactiveMs) || (v.maxInactiveMs as number) <= 0) return 'bad maxInactiveMs';
+  if (v.absoluteExpiresAt !== null && !isTime(v.absoluteExpiresAt)) return 'bad absoluteExpiresAt';
+  if (v.principal !== null && typeof v.principal !== 'string') return 'bad principal';
+  if (v.renamedFrom !== undefined && typeof v.renamedFrom !== 'string') return 'bad renamedFrom';
+  if (!isStringRecord(v.attributes)) return 'bad attributes';
+  return null;
 }
 
 function isTime(value: unknown): boolean {

@@ -49,14 +49,15 @@ describe('FakeIMap double', () => {
   });
 
   describe('TTL', () => {
-    it('rounds a TTL up to whole seconds and expires lazily on access, with an expired event', async () => {
+    it('truncates a TTL to whole seconds from the write second, and expires lazily on access', async () => {
       const { map } = setup();
       const m = await map();
       const events = recordEvents();
       await m.addEntryListener(events.listener, undefined, true);
+      time = Math.floor(time / 1000) * 1000 + 750; // written at x.750 s, as a member sees it
       await m.put('k', json({ a: 1 }), 1500);
-      expect(cluster.peek('m', 'k')?.ttlMs).toBe(2000);
-      time += 1999;
+      expect(cluster.peek('m', 'k')?.ttlMs).toBe(1000);
+      time += 249;
       expect((await m.get('k'))?.toString()).toBe('{"a":1}');
       time += 1;
       expect(await m.get('k')).toBeNull();
@@ -95,9 +96,9 @@ describe('FakeIMap double', () => {
       const { map } = setup();
       const m = await map();
       await m.put('k', json(1), 1000);
-      time += 900;
+      time += 900; // 1_000_900: the new TTL counts from 1_000_000 (the write second)
       expect(await m.setTtl('k', 5000)).toBe(true);
-      time += 4999;
+      time += 4099;
       expect(await m.containsKey('k')).toBe(true);
       time += 1;
       expect(await m.containsKey('k')).toBe(false);
@@ -105,16 +106,15 @@ describe('FakeIMap double', () => {
       expect(await m.setTtl('missing', 5000)).toBe(false);
     });
 
-    it('replaceIfSame keeps the TTL, counted again from the write', async () => {
+    it('replaceIfSame drops the TTL to the map default (none), as a member does', async () => {
       const { map } = setup();
       const m = await map();
       await m.put('k', json(1), 2000);
       time += 1500;
       expect(await m.replaceIfSame('k', json(1), json(2))).toBe(true);
-      time += 1999;
+      expect(cluster.peek('m', 'k')?.ttlMs).toBe(0);
+      time += 60_000;
       expect(await m.containsKey('k')).toBe(true);
-      time += 1;
-      expect(await m.containsKey('k')).toBe(false);
     });
   });
 

@@ -20,7 +20,8 @@ function setup(options: Partial<HazelcastStoreOptions> = {}, client: FakeClient 
   const store = new HazelcastStore({
     client,
     mapName,
-    onWarning: (message) => warnings.push(message),
+    onBackgroundError: (error, source) =>
+      warnings.push(`${source}: ${error instanceof Error ? error.message : String(error)}`),
     ...options,
   });
   const repo = createSessionRepository({ store, onDecodeError: () => undefined });
@@ -80,12 +81,13 @@ describe('HazelcastStore', () => {
       const session = repo.createSession().set('a', 1);
       await repo.save(session);
       const created = cluster.peek(mapName, session.id)!;
-      expect(created.ttlMs).toBe(30 * 60_000);
+      // Whole seconds, plus one: members truncate TTLs and the write time to seconds.
+      expect(created.ttlMs).toBe(30 * 60_000 + 1000);
       await new Promise((resolve) => setTimeout(resolve, 20));
       const loaded = (await repo.findById(session.id))!;
       loaded.maxInactiveMs = 5_500;
       await repo.save(loaded);
-      expect(cluster.peek(mapName, session.id)!.ttlMs).toBe(6_000); // rounded up to whole seconds
+      expect(cluster.peek(mapName, session.id)!.ttlMs).toBe(7_000); // 5.5 s rounded up, plus one
     });
   });
 
@@ -124,6 +126,7 @@ describe('HazelcastStore', () => {
           const map: SessionMap = await client.getMap<string, HazelcastJsonValue>(name);
           return {
             get: (key) => map.get(key),
+            put: (key, value, ttl) => map.put(key, value, ttl),
             putIfAbsent: (key, value, ttl) => map.putIfAbsent(key, value, ttl),
             replaceIfSame: async () => false,
             remove: (key, value) => map.remove(key, value),
@@ -207,7 +210,9 @@ describe('HazelcastStore', () => {
       await repo.save(session);
       await (await raw()).put('odd', new HazelcastJsonValue('{"principal":"carol"}'));
       expect((await store.findByPrincipal('carol')).map((r) => r.id)).toEqual([session.id]);
-      expect(warnings.some((w) => w.includes('unreadable'))).toBe(true);
+      expect(warnings.some((w) => w.startsWith('find-by-principal: ') && w.includes('not a session'))).toBe(
+        true,
+      );
     });
   });
 
@@ -377,10 +382,17 @@ describe('HazelcastStore', () => {
     });
   });
 
+  it('offers event gaps only on a real client (the double has no connections to watch)', () => {
+    const { store } = setup();
+    expect(store.subscribeGaps).toBeUndefined();
+  });
+
   it('rejects bad options with a CONFIG error', () => {
     const client = cluster.newClient();
     expect(() => new HazelcastStore({} as HazelcastStoreOptions)).toThrow(/client/);
     expect(() => new HazelcastStore({ client, operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs/);
     expect(() => new HazelcastStore({ client, mapName: '' })).toThrow(/mapName/);
+    expect(() => new HazelcastStore({ client, maxWriteAttempts: 1.5 })).toThrow(/maxWriteAttempts/);
+    expect(() => new HazelcastStore({ client, addIndex: 'yes' as unknown as boolean })).toThrow(/addIndex/);
   });
 });

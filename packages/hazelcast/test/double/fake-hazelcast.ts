@@ -149,15 +149,18 @@ export class FakeCluster {
     const ms = ttl === undefined ? -1 : typeof ttl === 'number' ? ttl : ttl.toNumber();
     if (ms < 0) return this.defaultTtlSeconds * 1000;
     if (ms === 0) return 0;
-    // "Time resolution for TTL is seconds. The given value is rounded to the next closest second value."
-    return Math.ceil(ms / 1000) * 1000;
+    // IMap.d.ts says "rounded to the next closest second value"; a 5.6.0 member truncates instead
+    // (1500 ms is kept as 1 s), observed with getEntryView in test/live-member.live.test.ts.
+    return Math.max(1, Math.floor(ms / 1000)) * 1000;
   }
 
   write(mapName: string, key: string, value: Serialized, ttlMs: number): void {
+    // The member counts the TTL from the write time truncated to the second (observed on 5.6.0).
+    const writtenAt = Math.floor(this.now() / 1000) * 1000;
     this.entries(mapName).set(key, {
       value,
       ttlMs,
-      expiresAt: ttlMs === 0 ? Number.POSITIVE_INFINITY : this.now() + ttlMs,
+      expiresAt: ttlMs === 0 ? Number.POSITIVE_INFINITY : writtenAt + ttlMs,
     });
   }
 
@@ -393,9 +396,9 @@ export class FakeIMap<K extends string, V> implements Pick<IMap<K, V>, FakeIMapM
     return this.#invoke('replaceIfSame', () => {
       const entry = this.#cluster.live(this.name, key);
       if (!entry || !sameBytes(entry.value, expected)) return false;
-      // Replace keeps the entry's TTL, counted again from this write ("relative to the time of the
-      // last write access"). The store does not rely on this: it calls setTtl after every replace.
-      this.#cluster.write(this.name, key, replacement, entry.ttlMs);
+      // A 5.6.0 member gives a replaced entry the map's default TTL (none by default), not the TTL
+      // it had (observed with getEntryView): the store calls setTtl after every replace.
+      this.#cluster.write(this.name, key, replacement, this.#cluster.defaultTtlSeconds * 1000);
       this.#cluster.publish(this.name, 'updated', key, replacement, entry.value);
       return true;
     });
