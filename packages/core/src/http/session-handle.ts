@@ -195,6 +195,8 @@ export class SessionHandle<Data extends object = SessionData> {
         this.#lost = true;
       } else if (pending !== 'none' && this.#manager.rolling) {
         this.#roll = true;
+        // The saved state is inside the token: the one made before this save is stale.
+        if (this.#manager.idResolver.carriesSession === true) this.#tokens?.delete(session.id);
       }
     }
     const target = this.#targetId();
