@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
+import { kitCheck } from './kit-check.js';
 
 export function cookieSuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('cookies', () => {
     const f = useFixture(kit);
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
+import { kitCheck } from './kit-check.js';
 
 /**
  * One lifecycle rule for every adapter (docs/concepts.md, "When a handler throws"): the session is
@@ -7,6 +8,7 @@ import { type AdapterConformanceOptions, useFixture } from './adapter-options.js
  * session before it threw is saved; the handler's error still reaches the framework's error handling.
  */
 export function handlerErrorSuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('a handler that throws', () => {
     const f = useFixture(kit);
 
