@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
-import { kitCheck } from './kit-check.js';
 
 export function concurrencySuite(kit: AdapterConformanceOptions): void {
   const it = kitCheck(kit);

@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, storeDown, useFixture } from './adapter-options.js';
-import { kitCheck } from './kit-check.js';
 
 export function failureSuite(kit: AdapterConformanceOptions): void {
   const it = kitCheck(kit);

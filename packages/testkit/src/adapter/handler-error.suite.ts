@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
-import { kitCheck } from './kit-check.js';
 
 /**
  * One lifecycle rule for every adapter (docs/concepts.md, "When a handler throws"): the session is

@@ -1,7 +1,7 @@
 import { compositeIdResolver, cookieIdResolver, headerIdResolver } from '@sess/core';
 import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
-import { kitCheck } from './kit-check.js';
 
 export function headerSuite(kit: AdapterConformanceOptions): void {
   const it = kitCheck(kit);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -29,6 +30,7 @@ const HOSTILE_NAMES = [
 ];
 
 export function dataSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('stored data', () => {
     const h = useManualHarness(kit);
 

@@ -1,6 +1,7 @@
 import type { SessionEvent, SessionEventType } from '@sess/core';
 import { storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { waitFor } from '../wait-for.js';
 import { type Harness, useManualHarness, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
@@ -19,6 +20,7 @@ function record(h: Harness<{ now(): number }>, repo: ReturnType<typeof h.reposit
 }
 
 export function eventsSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('events: created, deleted, id-changed', () => {
     const h = useRealHarness(kit);
     const within = kit.eventLatencyMs;

@@ -1,10 +1,12 @@
 import { storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { waitFor } from '../wait-for.js';
 import { sleep, useManualHarness, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function expirySuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('expiry (injected clock)', () => {
     const h = useManualHarness(kit);
 

@@ -1,9 +1,11 @@
 import { storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function idChangeSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('id change', () => {
     const h = useManualHarness(kit);
 

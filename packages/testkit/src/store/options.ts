@@ -31,10 +31,16 @@ export interface StoreConformanceOptions {
   expiryLatencyMs?: number;
   /** How long a store-delivered event may take to arrive, in ms. Default 3000. */
   eventLatencyMs?: number;
+  /**
+   * Checks that cannot apply to this store (e.g. a 1 MB value in a store whose sessions travel in a
+   * 4 KB cookie), by exact title, with the reason. Reported as skipped with it, never run or passed.
+   */
+  notApplicable?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedStoreConformance
-  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt' | 'createPeer'>> {
+  extends Required<Omit<StoreConformanceOptions, 'inspect' | 'corrupt' | 'createPeer' | 'notApplicable'>> {
+  notApplicable: StoreConformanceOptions['notApplicable'];
   inspect: StoreConformanceOptions['inspect'];
   corrupt: StoreConformanceOptions['corrupt'];
   createPeer: StoreConformanceOptions['createPeer'];
@@ -47,6 +53,7 @@ export function resolveOptions(options: StoreConformanceOptions): ResolvedStoreC
     inspect: options.inspect,
     corrupt: options.corrupt,
     createPeer: options.createPeer,
+    notApplicable: options.notApplicable,
     scale: options.scale ?? 10_000,
     expiryLatencyMs: options.expiryLatencyMs ?? 4000,
     eventLatencyMs: options.eventLatencyMs ?? 3000,

@@ -1,5 +1,6 @@
 import { type SessionEvent, type SessionStore, storeCapabilities, systemClock } from '@sess/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { waitFor } from '../wait-for.js';
 import { sleep, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
@@ -10,6 +11,7 @@ import type { ResolvedStoreConformance } from './options.js';
  * Runs when the kit has `createPeer` and the store delivers events itself.
  */
 export function peerEventsSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   const createPeer = kit.createPeer;
   if (!createPeer) return;
   describe('events across instances (a peer store on the same namespace)', () => {

@@ -1,9 +1,11 @@
 import { PRINCIPAL_NAME_INDEX, storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function principalIndexSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('find by principal', () => {
     const h = useManualHarness(kit);
     const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2)}`;
