@@ -75,48 +75,52 @@ export class CookieSessionStore implements SessionStore {
       this.inFlight.add({ key: write.id, session, token, gone: false });
       return true;
     }
-    const state = await this.#live(write.id);
-    if (state === undefined) return false;
-    const attributes = new Map(state.session.attributes);
-    for (const name of write.removed) attributes.delete(name);
-    for (const [name, value] of write.set) attributes.set(name, value);
-    const next: SealedSession = {
-      ...state.session,
-      lastAccessedAt: write.lastAccessedAt,
-      maxInactiveMs: write.maxInactiveMs,
-      absoluteExpiresAt: write.absoluteExpiresAt,
-      principal: write.principal === undefined ? state.session.principal : write.principal,
-      attributes,
-    };
-    state.token = await this.#seal(next);
-    state.session = next;
-    return true;
+    return this.#serially(write.id, async (state) => {
+      const attributes = new Map(state.session.attributes);
+      for (const name of write.removed) attributes.delete(name);
+      for (const [name, value] of write.set) attributes.set(name, value);
+      const next: SealedSession = {
+        ...state.session,
+        lastAccessedAt: write.lastAccessedAt,
+        maxInactiveMs: write.maxInactiveMs,
+        absoluteExpiresAt: write.absoluteExpiresAt,
+        principal: write.principal === undefined ? state.session.principal : write.principal,
+        attributes,
+      };
+      state.token = await this.#seal(next);
+      state.session = next;
+      return true;
+    });
   }
 
   /** Logout. With a deny-list the stable id is refused until no cookie carrying it can be alive. */
   async delete(id: string): Promise<boolean> {
-    const state = this.inFlight.get(id);
-    if (state === undefined || state.gone) return false;
-    await this.#deny(state.session);
-    state.gone = true;
-    return true;
+    return this.#serially(
+      id,
+      async (state) => {
+        await this.#deny(state.session);
+        state.gone = true;
+        return true;
+      },
+      false,
+    );
   }
 
   /** Login (regenerate): a new stable id; with a deny-list, cookies carrying the old one are refused. */
   async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
-    const state = await this.#live(oldId);
-    if (state === undefined) return false;
     if (this.inFlight.get(newId) !== undefined) {
       throw new SessionConflictError('A cookie session with this per-request key exists already');
     }
-    const previous = state.session;
-    const next: SealedSession = { ...previous, sid: newStableId(), issuedAt: now };
-    const token = await this.#seal(next);
-    await this.#deny(previous);
-    state.session = next;
-    state.token = token;
-    this.inFlight.rekey(state, newId);
-    return true;
+    return this.#serially(oldId, async (state) => {
+      const previous = state.session;
+      const next: SealedSession = { ...previous, sid: newStableId(), issuedAt: now };
+      const token = await this.#seal(next);
+      await this.#deny(previous);
+      state.session = next;
+      state.token = token;
+      this.inFlight.rekey(state, newId);
+      return true;
+    });
   }
 
   /**
@@ -137,15 +141,30 @@ export class CookieSessionStore implements SessionStore {
     return sealing;
   }
 
-  /** The in-flight state of `key` unless it is gone or (with a deny-list) denied meanwhile. */
-  async #live(key: string): Promise<InFlightSession | undefined> {
+  /**
+   * Runs `work` on the in-flight state of `key` after the operations already queued on it, so each
+   * applies to the previous one's result; resolves false (writes nothing) when the state is unknown,
+   * gone, known under another key by then (an id change), or, with a deny-list, denied meanwhile.
+   */
+  #serially(
+    key: string,
+    work: (state: InFlightSession) => Promise<boolean>,
+    checkDenyList = true,
+  ): Promise<boolean> {
     const state = this.inFlight.get(key);
-    if (state === undefined || state.gone) return undefined;
-    if (this.#settings.denyList !== undefined && (await this.#settings.denyList.refuses(state.session))) {
-      state.gone = true;
-      return undefined;
-    }
-    return state;
+    if (state === undefined || state.gone) return Promise.resolve(false);
+    const run = async (): Promise<boolean> => {
+      if (state.gone || state.key !== key) return false;
+      const denyList = this.#settings.denyList;
+      if (checkDenyList && denyList !== undefined && (await denyList.refuses(state.session))) {
+        state.gone = true;
+        return false;
+      }
+      return work(state);
+    };
+    const result = (state.queue ?? Promise.resolve()).then(run, run);
+    state.queue = result.catch(() => undefined);
+    return result;
   }
 
   async #deny(session: SealedSession): Promise<void> {

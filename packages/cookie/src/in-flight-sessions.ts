@@ -9,6 +9,8 @@ export interface InFlightSession {
   token: string | undefined;
   /** Deleted (logout) or found denied by this request: no further save applies. */
   gone: boolean;
+  /** The last operation on this state: operations apply one after another, each on the previous one's result. */
+  queue?: Promise<unknown>;
 }
 
 /** Most sessions made by a save that no response ever took (repository used without an adapter) kept. */
