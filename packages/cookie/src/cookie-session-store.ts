@@ -130,13 +130,15 @@ export class CookieSessionStore implements SessionStore {
    */
   tokenFor(key: string, port: object): string | Promise<string> {
     const state = this.inFlight.get(key);
-    if (state === undefined) {
-      return Promise.reject(new SessionEncodeError('This session is not one of a request in flight'));
-    }
-    this.inFlight.bind(state, port);
-    if (state.token !== undefined) return state.token;
-    const sealing = this.#seal(state.session);
-    // A caller that cannot wait (a headers hook) drops the promise; its failure must not go unhandled.
+    const sealing =
+      state === undefined
+        ? Promise.reject(new SessionEncodeError('This session is not saved yet: no cookie to send for it'))
+        : state.token === undefined
+          ? this.#seal(state.session)
+          : undefined;
+    if (state !== undefined) this.inFlight.bind(state, port);
+    if (sealing === undefined) return state!.token!;
+    // A caller that cannot wait (a headers hook, before the save) drops the promise; its failure must not go unhandled.
     sealing.catch(() => undefined);
     return sealing;
   }

@@ -322,6 +322,20 @@ describe('configuration', () => {
     }
   });
 
+  it('encoding a session no save sealed yet (a headers hook before the save) is an async, handled failure', async () => {
+    const { idResolver } = cookieSessions({ secrets: [SECRET_A] });
+    const port = {
+      getRequestHeader: () => undefined,
+      isSecure: () => false,
+      getResponseHeader: () => undefined,
+      setResponseHeader: () => undefined,
+      appendResponseHeader: () => undefined,
+    };
+    const encoded = idResolver.encode('A'.repeat(43), port);
+    expect(typeof encoded).not.toBe('string');
+    await expect(encoded).rejects.toMatchObject({ code: 'ENCODE' });
+  });
+
   it('refuses rolling: false, which would leave saved changes out of the cookie', () => {
     const { store, idResolver } = cookieSessions({ secrets: [SECRET_A] });
     const repository = createSessionRepository({ store });
