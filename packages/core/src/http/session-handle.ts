@@ -199,6 +199,8 @@ export class SessionHandle<Data extends object = SessionData> {
         this.#clientId = undefined;
       } else if (outcome === 'saved' && this.#manager.rolling) {
         this.#roll = true;
+        // The saved state is inside the token: the one made before this save is stale.
+        if (this.#manager.idResolver.carriesSession === true) this.#tokens?.delete(session.id);
       }
     }
     const target = this.#targetId();

@@ -25,6 +25,11 @@ export interface SessionIdResolver {
   clear(port: HttpPort): void;
   /** True when the client keeps the id across browser restarts (a cookie with Max-Age): it is re-sent as the session is used. */
   readonly persistent?: boolean;
+  /**
+   * True when the token is the session itself (a sealed cookie, @sess/cookie): each save makes a new
+   * token, so every save re-sends it (rolling is forced) and a token is never reused after a save.
+   */
+  readonly carriesSession?: boolean;
 }
 
 /** Longest session token accepted from a request; anything longer is ignored, not parsed further. */

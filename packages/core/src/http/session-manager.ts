@@ -49,7 +49,13 @@ export class SessionManager<Data extends object = SessionData> {
       options.touchIntervalMs ?? Math.min(60_000, Math.floor(this.repository.idleTimeoutMs / 4));
     if (!(interval >= 0)) throw new SessionConfigError('touchIntervalMs must be >= 0');
     this.touchIntervalMs = interval;
-    this.rolling = options.rolling ?? this.idResolver.persistent === true;
+    if (this.idResolver.carriesSession === true && options.rolling === false) {
+      throw new SessionConfigError(
+        'rolling: false cannot work when the cookie carries the session itself: every save must re-send it',
+      );
+    }
+    this.rolling =
+      options.rolling ?? (this.idResolver.persistent === true || this.idResolver.carriesSession === true);
   }
 
   /**

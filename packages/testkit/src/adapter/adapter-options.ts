@@ -28,6 +28,12 @@ export interface AdapterConformanceOptions {
    * framework's streaming API), and answer errors with `fixtureErrorResponse`.
    */
   start(options: SessionManagerOptions): AdapterFixture | Promise<AdapterFixture>;
+  /**
+   * Checks that cannot apply to this setup (e.g. a store that keeps the session in the cookie has
+   * no 43-character ids and must re-send the cookie on every save), by exact title, with the reason.
+   * They are reported as skipped with that reason, never run and never counted as passed.
+   */
+  notApplicable?: Readonly<Record<string, string>>;
 }
 
 export interface FixtureHandle {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
 
 export function concurrencySuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('concurrent requests on one session', () => {
     const f = useFixture(kit);
 

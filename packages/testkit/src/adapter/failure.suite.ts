@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, storeDown, useFixture } from './adapter-options.js';
 
 export function failureSuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('store failures', () => {
     const f = useFixture(kit);
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
 
 /**
@@ -7,6 +8,7 @@ import { type AdapterConformanceOptions, useFixture } from './adapter-options.js
  * session before it threw is saved; the handler's error still reaches the framework's error handling.
  */
 export function handlerErrorSuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('a handler that throws', () => {
     const f = useFixture(kit);
 

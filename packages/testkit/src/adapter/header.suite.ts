@@ -1,8 +1,10 @@
 import { compositeIdResolver, cookieIdResolver, headerIdResolver } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { type AdapterConformanceOptions, useFixture } from './adapter-options.js';
 
 export function headerSuite(kit: AdapterConformanceOptions): void {
+  const it = kitCheck(kit);
   describe('header-based ids (X-Auth-Token)', () => {
     const f = useFixture(kit, { idResolver: headerIdResolver() });
 

@@ -1,11 +1,13 @@
 import { isSessionError } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { instrumentStore } from '../instrument-store.js';
+import { kitCheck } from '../kit-check.js';
 import { expectSaved, RULE, writeFor } from './contract-rules.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function crudSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('create / load / save / delete', () => {
     const h = useManualHarness(kit);
 

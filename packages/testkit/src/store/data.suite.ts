@@ -1,4 +1,5 @@
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, type TestContext } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { itWithHook, requireCapability } from './applicability.js';
 import { expectSaved } from './contract-rules.js';
 import {
@@ -40,6 +41,7 @@ const HOSTILE_NAMES = [
 ];
 
 export function dataSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('stored data', () => {
     const h = useManualHarness(kit);
 

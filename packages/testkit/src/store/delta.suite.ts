@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { expectSaved } from './contract-rules.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function deltaSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('delta saves', () => {
     const h = useManualHarness(kit);
 

@@ -1,5 +1,6 @@
 import type { SessionEvent, SessionEventType } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { waitFor } from '../wait-for.js';
 import { requireCapability, requireNoCapability } from './applicability.js';
 import { expectSaved } from './contract-rules.js';
@@ -20,6 +21,7 @@ function record(h: Harness<{ now(): number }>, repo: ReturnType<typeof h.reposit
 }
 
 export function eventsSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('events: created, deleted, id-changed', () => {
     const h = useRealHarness(kit);
     const within = kit.eventLatencyMs;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { waitFor } from '../wait-for.js';
 import { requireCapability, requireNoCapability } from './applicability.js';
 import { expectSaved, RULE, writeFor } from './contract-rules.js';
@@ -6,6 +7,7 @@ import { sleep, useManualHarness, useRealHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function expirySuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('expiry (injected clock)', () => {
     const h = useManualHarness(kit);
 

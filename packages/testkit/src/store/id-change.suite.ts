@@ -1,11 +1,13 @@
 import { randomIdGenerator, storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { requireCapability } from './applicability.js';
 import { expectSaved, RULE, rejectionOf, writeFor } from './contract-rules.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function idChangeSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('id change', () => {
     const h = useManualHarness(kit);
 

@@ -50,6 +50,11 @@ export interface StoreConformanceOptions<S extends SessionStore = SessionStore> 
   expiryLatencyMs?: number;
   /** How long a store-delivered event may take to arrive, in ms. Default 3000. */
   eventLatencyMs?: number;
+  /**
+   * Checks that cannot apply to this store (e.g. a 1 MB value in a store whose sessions travel in a
+   * 4 KB cookie), by exact title, with the reason. Reported as skipped with it, never run or passed.
+   */
+  notApplicable?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -66,6 +71,7 @@ export interface ResolvedStoreConformance {
   scale: number;
   expiryLatencyMs: number;
   eventLatencyMs: number;
+  notApplicable: Readonly<Record<string, string>> | undefined;
 }
 
 export function resolveOptions<S extends SessionStore>(
@@ -86,5 +92,6 @@ export function resolveOptions<S extends SessionStore>(
     scale: options.scale ?? 10_000,
     expiryLatencyMs: options.expiryLatencyMs ?? 4000,
     eventLatencyMs: options.eventLatencyMs ?? 3000,
+    notApplicable: options.notApplicable,
   };
 }

@@ -1,5 +1,6 @@
 import { PRINCIPAL_NAME_INDEX, storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { requireCapability, requireNoCapability } from './applicability.js';
 import { expectSaved, RULE } from './contract-rules.js';
 import { coreHasDataRules, DATA_RULES_MISSING } from './core-features.js';
@@ -7,6 +8,7 @@ import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
 export function principalIndexSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe('find by principal', () => {
     const h = useManualHarness(kit);
     const unique = (label: string) => `${label}-${Math.random().toString(36).slice(2)}`;

@@ -1,5 +1,6 @@
 import { storeCapabilities } from '@sess/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { kitCheck } from '../kit-check.js';
 import { useManualHarness } from './harness.js';
 import type { ResolvedStoreConformance } from './options.js';
 
@@ -8,6 +9,7 @@ async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<
 }
 
 export function scaleSuite(kit: ResolvedStoreConformance): void {
+  const it = kitCheck(kit);
   describe(`scale: ${kit.scale} sessions`, () => {
     const h = useManualHarness(kit);
 

@@ -1,0 +1,4 @@
+import { startFastifyFixture } from '../../fastify/test/fixture-app.js';
+import { defineCookieAdapterConformance } from './cookie-adapter-kit.js';
+
+defineCookieAdapterConformance('fastify 5', (options) => startFastifyFixture(options));
