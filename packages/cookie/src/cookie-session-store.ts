@@ -76,6 +76,7 @@ export class CookieSessionStore implements SessionStore {
       return true;
     }
     return this.#serially(write.id, async (state) => {
+      if (expiresAtOf(state.session) <= write.now) return false; // expired sessions stay gone
       const attributes = new Map(state.session.attributes);
       for (const name of write.removed) attributes.delete(name);
       for (const [name, value] of write.set) attributes.set(name, value);
@@ -113,6 +114,7 @@ export class CookieSessionStore implements SessionStore {
     }
     return this.#serially(oldId, async (state) => {
       const previous = state.session;
+      if (expiresAtOf(previous) <= now) return false; // expired sessions stay gone
       const next: SealedSession = { ...previous, sid: newStableId(), issuedAt: now };
       const token = await this.#seal(next);
       await this.#deny(previous);
