@@ -1,4 +1,5 @@
-import { isSessionError, StoreUnavailableError } from '@sess/core';
+import { isSessionError } from '@sess/core';
+import { translateStoreError } from '@sess/core/store';
 
 /** SQLSTATE of a PostgreSQL error, when `error` is one. */
 export function sqlState(error: unknown): string | undefined {
@@ -20,40 +21,30 @@ export function isStatementDataError(error: unknown): boolean {
   return state !== undefined && !/^(08|40|42|53|55|57|58|3D|3F|F0|XX)/.test(state);
 }
 
-/** Thrown by the store's own deadline; mapped to StoreUnavailableError like pg's own timeouts. */
-export class QueryDeadlineError extends Error {
-  constructor(ms: number) {
-    super(`no answer from PostgreSQL within ${ms} ms`);
-    this.name = 'QueryDeadlineError';
-  }
-}
-
 /**
  * Every failure of a database call becomes a typed @sess error with the original as `cause`: the
  * application's error handler sees one code (STORE_UNAVAILABLE) whether the server is down, slow,
  * restarting or refusing the statement, and the message says what to do about it.
  */
 export function toStoreError(error: unknown, operation: string): Error {
-  if (isSessionError(error)) return error;
-  return new StoreUnavailableError(`@sess/postgres: ${operation} failed: ${describe(error)}`, {
-    cause: error,
-  });
+  return translateStoreError('postgres', operation, error, { advice });
 }
 
-function describe(error: unknown): string {
+/** What to do about a failure, from what the server (or the socket) said. */
+function advice(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const state = sqlState(error);
-  if (error instanceof QueryDeadlineError || /timeout/i.test(message)) {
-    return `${message}. The database is slow or unreachable; raise operationTimeoutMs if this is expected load.`;
+  if (/timeout/i.test(message)) {
+    return 'The database is slow or unreachable; raise operationTimeoutMs if this is expected load';
   }
   if (state === '42P01' || state === '3F000') {
-    return `${message} (${state}). The sessions table is missing: run store.migrate() or apply schemaSql() by hand.`;
+    return `(${state}) The sessions table is missing: run store.migrate() or apply schemaSql() by hand`;
   }
   if (state === '42703' || state === '42883') {
-    return `${message} (${state}). The sessions table has an older shape: run store.migrate().`;
+    return `(${state}) The sessions table has an older shape: run store.migrate()`;
   }
   if (state === undefined || state.startsWith('08') || state.startsWith('57P') || state.startsWith('53')) {
-    return `${message}${state ? ` (${state})` : ''}. The database is unreachable or restarting; the store recovers by itself when it is back.`;
+    return `${state ? `(${state}) ` : ''}The database is unreachable or restarting; the store recovers by itself when it is back`;
   }
-  return `${message} (${state}).`;
+  return `(${state})`;
 }

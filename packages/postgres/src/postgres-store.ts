@@ -296,7 +296,7 @@ export class PostgresStore implements SessionStore {
 
   /** A batched call, bounded by the deadline from the moment it was asked for (queueing included). */
   #batched<T>(work: Promise<T>, operation: string): Promise<T> {
-    return withDeadline(work, this.#timeoutMs).catch((error: unknown) => {
+    return withDeadline(work, this.#timeoutMs, operation).catch((error: unknown) => {
       throw toStoreError(error, operation);
     });
   }
@@ -373,7 +373,7 @@ export class PostgresStore implements SessionStore {
     const config: QueryConfig & { query_timeout: number } = { text, values, query_timeout: this.#timeoutMs };
     if (this.#prepared) config.name = this.#statementName(text);
     try {
-      return await withDeadline(this.#pool.query<R>(config), this.#timeoutMs);
+      return await withDeadline(this.#pool.query<R>(config), this.#timeoutMs, operation);
     } catch (error) {
       if (conflictMessage !== undefined && sqlState(error) === UNIQUE_VIOLATION) {
         throw new SessionConflictError(`@sess/postgres: ${conflictMessage}`, { cause: error });

@@ -1,23 +1,14 @@
-import { QueryDeadlineError } from './database-errors.js';
+import { withDeadline as coreDeadline } from '@sess/core/store';
 
 /**
- * Rejects with QueryDeadlineError when `work` has not settled within `ms`. The work itself goes on (a
- * promise cannot be cancelled); its late failure is absorbed here so it never becomes an unhandled
- * rejection. pg releases the pooled client when that work finally ends, so nothing leaks.
+ * Bounds work that is already under way (a pooled query, a batch waiting its turn) with core's
+ * deadline: it settles within `ms` or rejects with StoreUnavailableError. Its own failure passes
+ * through unchanged, for the caller to translate (a unique violation is a conflict, not an outage).
+ * pg releases the pooled client when the abandoned work finally ends, so nothing leaks.
  */
-export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  if (!(ms > 0) || ms === Number.POSITIVE_INFINITY) return work;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new QueryDeadlineError(ms)), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+export function withDeadline<T>(work: Promise<T>, ms: number, operation = 'query'): Promise<T> {
+  return coreDeadline(
+    { store: 'postgres', operation, timeoutMs: ms, classify: (error) => error },
+    () => work,
+  );
 }

@@ -29,6 +29,7 @@ export function withDeadline<T>(options: DeadlineOptions, work: () => PromiseLik
             new StoreUnavailableError(
               `${store} ${operation} did not complete within ${timeoutMs} ms (operationTimeoutMs): ` +
                 'the backend is down, unreachable or overloaded',
+              { cause: new Error(`no answer within ${timeoutMs} ms`) },
             ),
           );
         }, timeoutMs)
