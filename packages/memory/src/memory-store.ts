@@ -1,6 +1,5 @@
 import {
   type Clock,
-  SessionConfigError,
   SessionConflictError,
   type SessionRecord,
   type SessionStore,
@@ -9,6 +8,7 @@ import {
   type StoreEvent,
   systemClock,
 } from '@sess/core';
+import { ListenerSet, StoreOptionReader } from '@sess/core/store';
 
 export interface MemoryStoreOptions {
   /** Must be the clock the repository uses. Default: the system clock. */
@@ -44,17 +44,18 @@ export class MemoryStore implements SessionStore {
   readonly #sweepIntervalMs: number;
   readonly #sessions = new Map<string, Entry>();
   readonly #byPrincipal = new Map<string, Set<string>>();
-  readonly #listeners = new Set<(event: StoreEvent) => void>();
+  // Core wraps its own listeners; a foreign subscriber's failure must not break the store.
+  readonly #listeners = new ListenerSet<StoreEvent>(() => undefined);
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
-    this.#maxSessions = options.maxSessions ?? Number.POSITIVE_INFINITY;
-    this.#sweepIntervalMs = options.sweepIntervalMs ?? 1000;
-    if (!(this.#maxSessions >= 1))
-      throw new SessionConfigError('@sess/memory: maxSessions must be at least 1');
-    if (!(this.#sweepIntervalMs >= 10) || !Number.isFinite(this.#sweepIntervalMs))
-      throw new SessionConfigError('@sess/memory: sweepIntervalMs must be at least 10');
+    const read = new StoreOptionReader('memory');
+    this.#clock = read.clock(options.clock, systemClock);
+    this.#maxSessions =
+      options.maxSessions === undefined || options.maxSessions === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : read.positiveInteger('maxSessions', options.maxSessions, 1);
+    this.#sweepIntervalMs = read.msAtLeast('sweepIntervalMs', options.sweepIntervalMs, 10, 1000);
   }
 
   /** Number of sessions held, expired ones not yet swept included. */
@@ -141,10 +142,7 @@ export class MemoryStore implements SessionStore {
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#listeners.add(listener);
   }
 
   async cleanupExpired(now: number): Promise<number> {
@@ -239,13 +237,7 @@ export class MemoryStore implements SessionStore {
   }
 
   #emit(event: StoreEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // Core wraps its own listeners; a foreign subscriber's failure must not break the store.
-      }
-    }
+    this.#listeners.emit(event);
   }
 }
 

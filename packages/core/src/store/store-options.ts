@@ -26,6 +26,15 @@ export class StoreOptionReader {
     return value;
   }
 
+  /** A finite number of ms of at least `min`, or `fallback` when undefined. */
+  msAtLeast(option: string, value: number | undefined, min: number, fallback: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      this.#fail(option, `must be a number of ms of at least ${min} (got ${String(value)})`);
+    }
+    return value;
+  }
+
   /** A positive integer, or `fallback` when undefined. */
   positiveInteger(option: string, value: number | undefined, fallback: number): number {
     if (value === undefined) return fallback;
