@@ -14,7 +14,8 @@ export interface LiveSessionOptions {
   /**
    * A request joins a live session only within this many ms of its load; later requests read the store
    * again (and start a new shared entry). Bounds how long a request that never ends can make others
-   * see a stale copy. Default 30 000.
+   * see a stale copy, and, over a store without events, how long a destroy or rotation by another
+   * process can go unseen by requests joining a session this process is using. Default 10 000.
    */
   maxAgeMs?: number;
 }
@@ -44,7 +45,7 @@ export class LiveSessions<S extends { [LIVE]: unknown }> {
     const max = options.maxEntries ?? 10_000;
     if (!Number.isInteger(max) || max < 1)
       throw new SessionConfigError('liveSessions.maxEntries must be a positive integer');
-    const age = options.maxAgeMs ?? 30_000;
+    const age = options.maxAgeMs ?? 10_000;
     if (!Number.isFinite(age) || age <= 0)
       throw new SessionConfigError('liveSessions.maxAgeMs must be a positive number of ms');
     this.#maxEntries = max;

@@ -112,6 +112,8 @@ export class SessionRepository<Data extends object = SessionData> {
   readonly #limits: ResolvedSessionLimits;
   readonly #renamed: RenamedIds;
   readonly #live: LiveSessions<Session<Data>> | null;
+  /** Stops the store-event watch that keeps live sessions coherent; null until the first acquire. */
+  #liveWatch: (() => void) | null = null;
   /** The save in progress per session, so saves of a shared session run one after another. */
   readonly #saving = new WeakMap<Session<Data>, Promise<SaveOutcome>>();
 
@@ -211,6 +213,7 @@ export class SessionRepository<Data extends object = SessionData> {
   acquire(id: string): Promise<Session<Data> | null> {
     const live = this.#live;
     if (live === null || typeof id !== 'string' || !this.idGenerator.isValid(id)) return this.findById(id);
+    if (this.#liveWatch === null) this.#watchLive(live);
     const now = this.clock.now();
     const joined = live.join(id, now);
     if (joined !== undefined) {
@@ -225,6 +228,32 @@ export class SessionRepository<Data extends object = SessionData> {
     const entry = live.start(id, now);
     entry.load = this.#find(id, entry);
     return entry.load;
+  }
+
+  /**
+   * With a store that delivers events (across processes), a live session another process destroys,
+   * rotates or that expires stops being shared as soon as the event arrives; when events may have
+   * been missed, nothing stays shared. Subscribed on the first acquire, so an unused repository opens
+   * nothing.
+   */
+  #watchLive(live: LiveSessions<Session<Data>>): void {
+    this.#liveWatch = () => undefined;
+    const store = this.store;
+    if (!store.subscribe) return;
+    try {
+      const off = store.subscribe((event) => {
+        if (event.type === 'deleted' || event.type === 'expired') live.drop(event.sessionId);
+        else if (event.type === 'id-changed') live.drop(event.previousId);
+      });
+      const offGaps = store.subscribeGaps?.(() => live.clear());
+      this.#liveWatch = () => {
+        off();
+        offGaps?.();
+      };
+    } catch (error) {
+      // Without the watch, sharing is still bounded by maxAgeMs; report and carry on.
+      this.#onListenerError(error);
+    }
   }
 
   /** The request that acquired `session` is done with it. */
@@ -423,6 +452,8 @@ export class SessionRepository<Data extends object = SessionData> {
   /** Stops event delivery and closes the store's own resources (never the user's client). */
   async close(): Promise<void> {
     this.#live?.clear();
+    this.#liveWatch?.();
+    this.#liveWatch = () => undefined;
     this.#unsubscribeStore?.();
     this.#unsubscribeStore = null;
     await this.store.close?.();

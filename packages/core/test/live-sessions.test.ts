@@ -300,6 +300,36 @@ describe('live sessions: one session object per id per process', () => {
     repository.release(a);
   });
 
+  it('events may have been missed (a gap): nothing stays shared; close() stops the watch', async () => {
+    const store = new (class extends MapStore {
+      listeners = 0;
+      gap: (() => void) | undefined;
+      subscribe() {
+        this.listeners++;
+        return () => {
+          this.listeners--;
+        };
+      }
+      subscribeGaps(listener: (gap: { from: number; to: number }) => void) {
+        this.gap = () => listener({ from: 0, to: 1 });
+        return () => {
+          this.gap = undefined;
+        };
+      }
+    })();
+    const repository = createSessionRepository({ store });
+    const id = await stored(repository);
+    expect(store.listeners).toBe(0); // nothing opened before the first request
+    const held = (await repository.acquire(id))!;
+    expect(store.listeners).toBe(1);
+    expect(await repository.acquire(id)).toBe(held);
+    store.gap!();
+    expect(await repository.acquire(id)).not.toBe(held);
+    await repository.close();
+    expect(store.listeners).toBe(0);
+    expect(store.gap).toBeUndefined();
+  });
+
   it('a failed load is shared by the requests waiting on it, and not kept', async () => {
     const store = new MapStore();
     const repository = createSessionRepository({ store });

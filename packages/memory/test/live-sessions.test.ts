@@ -52,4 +52,63 @@ describe('MemoryStore with live sessions (one session object per id per process)
     expect((await repository.findById(session.id))?.get('count')).toBeLessThan(50);
     await repository.close();
   });
+
+  describe('another process (a second repository over the same store) destroys or rotates a session this one is using', () => {
+    async function twoInstances() {
+      const store = new MemoryStore();
+      const a = createSessionRepository({ store });
+      const b = createSessionRepository({ store });
+      const session = a.createSession().set('user', 'alice');
+      await a.save(session);
+      const held = (await b.acquire(session.id))!; // a long request on instance B
+      return { a, b, id: session.id, held };
+    }
+
+    it("logout on A: B stops sharing at once; B's next request with the id finds nothing", async () => {
+      const { a, b, id, held } = await twoInstances();
+      await a.deleteById(id);
+      expect(await b.acquire(id)).toBeNull();
+      b.release(held);
+    });
+
+    it("rotation on A: B's next request with the old id does not join the old object", async () => {
+      const { a, b, id, held } = await twoInstances();
+      const login = (await a.findById(id))!;
+      login.changeId();
+      await a.save(login);
+      expect(await b.acquire(id)).toBeNull();
+      b.release(held);
+    });
+
+    it('without the event (liveSessions sharing only, a store without subscribe) the window is maxAgeMs', async () => {
+      const memory = new MemoryStore();
+      const noEvents = { ...bind(memory), subscribe: undefined, subscribeGaps: undefined };
+      let now = Date.now();
+      const clock = { now: () => now };
+      const a = createSessionRepository({ store: memory, clock });
+      const b = createSessionRepository({ store: noEvents, clock, liveSessions: { maxAgeMs: 1_000 } });
+      const session = a.createSession().set('user', 'alice');
+      await a.save(session);
+      const held = (await b.acquire(session.id))!;
+      await a.deleteById(session.id);
+      // Documented: within maxAgeMs a request on B still joins the object B's long request holds.
+      expect(await b.acquire(session.id)).toBe(held);
+      b.release(held);
+      now += 1_001;
+      expect(await b.acquire(session.id)).toBeNull();
+      b.release(held);
+    });
+  });
 });
+
+/** The store's methods as own, bound properties (so a copy can leave some out). */
+function bind(store: MemoryStore) {
+  return {
+    name: store.name,
+    load: store.load.bind(store),
+    save: store.save.bind(store),
+    delete: store.delete.bind(store),
+    ...(store.touch ? { touch: store.touch.bind(store) } : {}),
+    ...(store.changeId ? { changeId: store.changeId.bind(store) } : {}),
+  };
+}
