@@ -82,7 +82,7 @@ describe('MemoryStore with live sessions (one session object per id per process)
 
     it('without the event (liveSessions sharing only, a store without subscribe) the window is maxAgeMs', async () => {
       const memory = new MemoryStore();
-      const noEvents = { ...bind(memory), subscribe: undefined, subscribeGaps: undefined };
+      const noEvents = bind(memory); // no subscribe: a store without events
       let now = Date.now();
       const clock = { now: () => now };
       const a = createSessionRepository({ store: memory, clock });
