@@ -6,8 +6,8 @@ export const LIVE = Symbol('sess.live');
 /** How requests of one process share a session they use at the same time (see SessionRepository). */
 export interface LiveSessionOptions {
   /**
-   * Most sessions shared at once; past it the entry used longest ago stops being shared (its requests
-   * keep working; later ones load their own copy). Bounds what requests that never commit can pin.
+   * Most sessions shared at once; past it the oldest entry stops being shared (its requests keep
+   * working; later ones load their own copy). Bounds what requests that never commit can pin.
    * Default 10 000.
    */
   maxEntries?: number;
@@ -84,7 +84,7 @@ export class LiveSessions<S extends { [LIVE]: unknown }> {
     if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
   }
 
-  /** Starts an entry for `id`; the caller loads it, then calls `loaded` (or `failed`). */
+  /** Starts an entry for `id`; the caller loads it, then calls `loaded` (null on failure too). */
   start(id: string, now: number): Entry<S> {
     const entry: Entry<S> = { id, loadedAt: now, load: NOT_LOADED, refs: 1 };
     this.#entries.set(id, entry);
@@ -102,11 +102,6 @@ export class LiveSessions<S extends { [LIVE]: unknown }> {
     } else {
       session[LIVE] = entry;
     }
-  }
-
-  /** The load of `entry` failed: later requests try again. */
-  failed(entry: Entry<S>): void {
-    if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
   }
 
   /** True when other requests hold `session` too. */

@@ -61,7 +61,8 @@ export class SessionManager<Data extends object = SessionData> {
   /**
    * Resolves the request's id and loads its session: no I/O when the request has no id, one read
    * when it has one (none when concurrent requests of this process are using or loading it: they
-   * share one object, see SessionRepository's `liveSessions`). Unknown, expired, malformed or tampered ids give a fresh (unsaved) session.
+   * share one object, see SessionRepository's `liveSessions`). Unknown, expired, malformed or
+   * tampered ids give a fresh (unsaved) session.
    * A store outage rejects with StoreUnavailableError, for the framework's error handling.
    */
   async load(port: HttpPort): Promise<SessionHandle<Data>> {
