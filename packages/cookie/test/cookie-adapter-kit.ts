@@ -23,7 +23,7 @@ export const COOKIE_STORE_NOT_APPLICABLE: Readonly<Record<string, string>> = {
     'the cookie store works with its own cookie resolver only',
   '50 concurrent requests each setting a different attribute leave all 50':
     'each response carries its own sealed cookie: the last one the browser keeps wins the whole session (no merge of deltas)',
-  '50 concurrent increments of one counter: each attribute is last-writer-wins, never corrupted':
+  '50 concurrent increments of one counter through one instance: none is lost':
     'each response carries its own sealed cookie; the tab that sent none of them keeps its own count',
 };
 

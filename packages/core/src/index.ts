@@ -30,6 +30,7 @@ export {
   type SessionIdResolver,
 } from './http/session-id-resolver.js';
 export { createSessionManager, SessionManager, type SessionManagerOptions } from './http/session-manager.js';
+export type { LiveSessionOptions } from './live-sessions.js';
 export { Session, type SessionData } from './session.js';
 export {
   DEFAULT_MAX_ATTRIBUTES,

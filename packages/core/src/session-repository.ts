@@ -1,8 +1,18 @@
 import { type Clock, systemClock } from './clock.js';
 import { type AttributeCodec, jsonCodec } from './codec.js';
 import { SessionConfigError, SessionError, UnsupportedCapabilityError } from './errors.js';
+import { type Entry, type LiveSessionOptions, LiveSessions } from './live-sessions.js';
 import { RenamedIds } from './renamed-ids.js';
-import { expiryOf, Session, type SessionData, type SessionEnvironment, TRACKING, VALUES } from './session.js';
+import {
+  expiryOf,
+  FORK,
+  Session,
+  type SessionChanges,
+  type SessionData,
+  type SessionEnvironment,
+  TRACKING,
+  VALUES,
+} from './session.js';
 import {
   checkSessionSize,
   MAX_STORED_IDLE_MS,
@@ -56,6 +66,13 @@ export interface SessionRepositoryOptions {
    * In-process only. Default 10 000 ms; 0 drops such writes.
    */
   forwardWritesAfterRenameMs?: number;
+  /**
+   * Requests of this process that use one session at the same time share one Session object (loaded
+   * once), so a read-modify-write by one is seen by the next and saves never undo each other; saves of
+   * a shared session run one after another. `false` gives every request its own copy (each request's
+   * changes are then last-writer-wins per attribute). Default on. See docs/session-cache.md.
+   */
+  liveSessions?: boolean | LiveSessionOptions;
 }
 
 /**
@@ -94,6 +111,11 @@ export class SessionRepository<Data extends object = SessionData> {
   readonly #onListenerError: (error: unknown) => void;
   readonly #limits: ResolvedSessionLimits;
   readonly #renamed: RenamedIds;
+  readonly #live: LiveSessions<Session<Data>> | null;
+  /** Stops the store-event watch that keeps live sessions coherent; null until the first acquire. */
+  #liveWatch: (() => void) | null = null;
+  /** The save in progress per session, so saves of a shared session run one after another. */
+  readonly #saving = new WeakMap<Session<Data>, Promise<SaveOutcome>>();
 
   constructor(options: SessionRepositoryOptions) {
     assertStoreCapabilities(options.store);
@@ -119,6 +141,8 @@ export class SessionRepository<Data extends object = SessionData> {
     if (!(forwardMs >= 0) || !Number.isFinite(forwardMs))
       throw new SessionConfigError('forwardWritesAfterRenameMs must be 0 or a positive number of ms');
     this.#renamed = new RenamedIds(forwardMs);
+    const live = options.liveSessions ?? true;
+    this.#live = live === false ? null : new LiveSessions(live === true ? {} : live);
   }
 
   /** A new, unsaved session with a fresh id. Nothing is written until `save`. */
@@ -143,30 +167,111 @@ export class SessionRepository<Data extends object = SessionData> {
    * The live session with this id, or null when the id is malformed, unknown, expired or unreadable.
    * Store outages reject with StoreUnavailableError.
    */
-  async findById(id: string): Promise<Session<Data> | null> {
+  findById(id: string): Promise<Session<Data> | null> {
+    return this.#find(id, undefined);
+  }
+
+  /** findById; for a live entry, registers what it found in the same step (no extra promise). */
+  async #find(id: string, entry: Entry<Session<Data>> | undefined): Promise<Session<Data> | null> {
     if (typeof id !== 'string' || !this.idGenerator.isValid(id)) return null;
-    let record: SessionRecord | null;
+    let found: Session<Data> | null = null;
     try {
-      record = await this.store.load(id);
-    } catch (error) {
-      if (isDecodeError(error)) return this.#unreadable(id, error);
-      throw error;
+      let record: SessionRecord | null;
+      try {
+        record = await this.store.load(id);
+      } catch (error) {
+        if (isDecodeError(error)) return this.#unreadable(id, error);
+        throw error;
+      }
+      if (record === null) return null;
+      try {
+        checkRecord(record);
+      } catch (error) {
+        return this.#unreadable(id, error);
+      }
+      if (isExpired(record, this.clock.now())) {
+        await this.#expire(record);
+        return null;
+      }
+      try {
+        found = this.#fromRecord(record);
+      } catch (error) {
+        return this.#unreadable(id, error);
+      }
+      return found;
+    } finally {
+      // Nothing found (or a failure): the entry goes, and later requests read the store again.
+      if (entry !== undefined) this.#live?.loaded(entry, found);
     }
-    if (record === null) return null;
+  }
+
+  /**
+   * `findById` for a request: while other requests of this process use the session (or are loading
+   * it), resolves with the same object instead of reading the store again. Pair every session it
+   * gives with one `release`. Without live sessions (`liveSessions: false`), exactly `findById`.
+   */
+  acquire(id: string): Promise<Session<Data> | null> {
+    const live = this.#live;
+    if (live === null || typeof id !== 'string' || !this.idGenerator.isValid(id)) return this.findById(id);
+    if (this.#liveWatch === null) this.#watchLive(live);
+    const now = this.clock.now();
+    const joined = live.join(id, now);
+    if (joined !== undefined) {
+      return joined.load.then((session) => {
+        if (session === null) return null;
+        if (live.isCurrent(joined) && !session.isExpired(this.clock.now())) return session;
+        // Destroyed, rotated or expired while this request waited: read the store again.
+        live.leave(joined);
+        return this.acquire(id);
+      });
+    }
+    const entry = live.start(id, now);
+    entry.load = this.#find(id, entry);
+    return entry.load;
+  }
+
+  /**
+   * With a store that delivers events (across processes), a live session another process destroys,
+   * rotates or that expires stops being shared as soon as the event arrives; when events may have
+   * been missed, nothing stays shared. Subscribed on the first acquire, so an unused repository opens
+   * nothing.
+   */
+  #watchLive(live: LiveSessions<Session<Data>>): void {
+    this.#liveWatch = () => undefined;
+    const store = this.store;
+    if (!store.subscribe) return;
     try {
-      checkRecord(record);
+      const off = store.subscribe((event) => {
+        if (event.type === 'deleted' || event.type === 'expired') live.drop(event.sessionId);
+        else if (event.type === 'id-changed') live.drop(event.previousId);
+      });
+      const offGaps = store.subscribeGaps?.(() => live.clear());
+      this.#liveWatch = () => {
+        off();
+        offGaps?.();
+      };
     } catch (error) {
-      return this.#unreadable(id, error);
+      // Without the watch, sharing is still bounded by maxAgeMs; report and carry on.
+      this.#onListenerError(error);
     }
-    if (isExpired(record, this.clock.now())) {
-      await this.#expire(record);
-      return null;
-    }
-    try {
-      return this.#fromRecord(record);
-    } catch (error) {
-      return this.#unreadable(id, error);
-    }
+  }
+
+  /** The request that acquired `session` is done with it. */
+  release(session: Session<Data>): void {
+    this.#live?.release(session);
+  }
+
+  /**
+   * Before `changeId()` on an acquired session: no request may join it under its old id any more, and
+   * when other requests share it, the caller gets its own copy to rotate (they keep the old id, whose
+   * writes are forwarded or dropped as for any rotation, and never learn the new one).
+   */
+  prepareRotation(session: Session<Data>): Session<Data> {
+    const live = this.#live;
+    if (live === null) return session;
+    const shared = live.isShared(session);
+    live.detach(session);
+    return shared ? session[FORK]() : session;
   }
 
   /**
@@ -182,14 +287,36 @@ export class SessionRepository<Data extends object = SessionData> {
   }
 
   /** `save`, telling what happened: in particular whether changes were dropped ('gone'). */
-  async saveWithOutcome(session: Session<Data>): Promise<SaveOutcome> {
+  saveWithOutcome(session: Session<Data>): Promise<SaveOutcome> {
+    const previous = this.#saving.get(session);
+    const run = (): Promise<SaveOutcome> => this.#saveNow(session);
+    const saving = previous === undefined ? run() : previous.then(run, run);
+    this.#saving.set(session, saving);
+    const done = (): void => {
+      if (this.#saving.get(session) === saving) this.#saving.delete(session);
+    };
+    saving.then(done, done);
+    return saving;
+  }
+
+  async #saveNow(session: Session<Data>): Promise<SaveOutcome> {
+    const outcome = await this.#saveChanges(session);
+    // Gone or rotated elsewhere: later requests must read the store again, not join this object.
+    if (outcome === 'gone' || outcome === 'forwarded') this.#live?.detach(session);
+    return outcome;
+  }
+
+  async #saveChanges(session: Session<Data>): Promise<SaveOutcome> {
     const changes = session[TRACKING];
     const now = this.clock.now();
     for (const name of changes.read) {
       // Objects read through get() may have been mutated in place: compare their encoding.
       if (changes.set.has(name) || !session[VALUES]().has(name)) continue;
       const encoded = this.#codec.encode(session[VALUES]().get(name));
-      if (encoded !== changes.encoded.get(name)) changes.set.add(name);
+      if (encoded !== changes.encoded.get(name)) {
+        changes.set.add(name);
+        changes.changedAt.set(name, ++changes.version);
+      }
     }
     if (changes.persistedId === null) {
       await this.#create(session, now);
@@ -206,8 +333,9 @@ export class SessionRepository<Data extends object = SessionData> {
       return renaming ? 'gone' : this.#forward(session, now);
     }
     if (changes.accessed) {
+      const version = changes.version;
       const touched = await this.#touch(session, now);
-      if (touched) changes.accessed = false;
+      if (touched && changes.accessedAt <= version) changes.accessed = false;
       return touched ? 'saved' : 'gone';
     }
     return renaming ? 'saved' : 'unchanged';
@@ -219,6 +347,7 @@ export class SessionRepository<Data extends object = SessionData> {
    */
   async deleteById(id: string): Promise<void> {
     if (typeof id !== 'string' || !this.idGenerator.isValid(id)) return;
+    this.#live?.drop(id);
     let principal: string | null = null;
     if (this.eventSource === 'process' && this.#events.size > 0) {
       principal = (await this.store.load(id).catch(() => null))?.principal ?? null;
@@ -229,7 +358,12 @@ export class SessionRepository<Data extends object = SessionData> {
   /** Removes a session this process holds (logout); its 'deleted' event carries its principal. */
   async deleteSession(session: Session<Data>): Promise<void> {
     const storedId = session[TRACKING].persistedId;
-    if (storedId !== null) await this.#delete(storedId, session.principal);
+    // At once, before the store answers: no request may join a session being destroyed.
+    this.#live?.detach(session);
+    if (storedId !== null) {
+      this.#live?.drop(storedId);
+      await this.#delete(storedId, session.principal);
+    }
   }
 
   async #delete(id: string, principal: string | null): Promise<void> {
@@ -317,6 +451,9 @@ export class SessionRepository<Data extends object = SessionData> {
 
   /** Stops event delivery and closes the store's own resources (never the user's client). */
   async close(): Promise<void> {
+    this.#live?.clear();
+    this.#liveWatch?.();
+    this.#liveWatch = () => undefined;
     this.#unsubscribeStore?.();
     this.#unsubscribeStore = null;
     await this.store.close?.();
@@ -360,16 +497,11 @@ export class SessionRepository<Data extends object = SessionData> {
       set,
       removed: kind === 'create' ? [] : [...changes.removed],
     };
+    const version = changes.version;
     const applied = await this.store.save(write);
     if (!applied) return false;
-    changes.persistedId = session.id;
-    for (const [name, text] of set) changes.encoded.set(name, text);
-    for (const name of changes.removed) changes.encoded.delete(name);
-    changes.set.clear();
-    changes.removed.clear();
-    changes.principalChanged = false;
-    changes.timeoutChanged = false;
-    changes.accessed = false;
+    changes.persistedId = write.id;
+    markWritten(changes, session[VALUES](), version, set, write.removed);
     return true;
   }
 
@@ -410,6 +542,8 @@ export class SessionRepository<Data extends object = SessionData> {
     const values = session[VALUES]();
     const set = new Map<string, string>();
     for (const name of changes.set) set.set(name, this.#codec.encode(values.get(name)));
+    const removed = [...changes.removed];
+    const version = changes.version;
     // Twice: the new id may itself be renamed between our read and our write.
     for (let attempt = 0; attempt < 2; attempt++) {
       const target = await this.#renamed.current(session.id, now);
@@ -433,16 +567,10 @@ export class SessionRepository<Data extends object = SessionData> {
         absoluteExpiresAt: stored.absoluteExpiresAt,
         expiresAt: stored.expiresAt,
         set,
-        removed: [...changes.removed],
+        removed,
       });
       if (applied) {
-        for (const [name, text] of set) changes.encoded.set(name, text);
-        for (const name of changes.removed) changes.encoded.delete(name);
-        changes.set.clear();
-        changes.removed.clear();
-        changes.principalChanged = false;
-        changes.timeoutChanged = false;
-        changes.accessed = false;
+        markWritten(changes, values, version, set, removed);
         return 'forwarded';
       }
     }
@@ -456,6 +584,7 @@ export class SessionRepository<Data extends object = SessionData> {
     // Remembered before the store answers: a write on `oldId` failing meanwhile waits for this result.
     this.#renamed.record(oldId, session.id, now, done);
     if (!(await done)) return false;
+    this.#live?.drop(oldId);
     changes.persistedId = session.id;
     if (this.eventSource === 'process') {
       this.#events.emit({
@@ -500,6 +629,33 @@ export class SessionRepository<Data extends object = SessionData> {
     this.#onDecodeError({ sessionId: maskSessionId(id), error, removed });
     return null;
   }
+}
+
+/**
+ * After a write the store applied: records what the store now holds, and clears only the changes made
+ * at or before `version` (the count when the write was built). A change a sharing request made while
+ * the store was answering stays pending for the next save.
+ */
+function markWritten(
+  changes: SessionChanges,
+  values: ReadonlyMap<string, unknown>,
+  version: number,
+  set: ReadonlyMap<string, string>,
+  removed: readonly string[],
+): void {
+  for (const [name, text] of set) {
+    changes.encoded.set(name, text);
+    if ((changes.changedAt.get(name) ?? 0) <= version) changes.set.delete(name);
+    // Removed while its value was being written: the store now has it, so the removal must be sent.
+    else if (!values.has(name)) changes.removed.add(name);
+  }
+  for (const name of removed) {
+    changes.encoded.delete(name);
+    if ((changes.changedAt.get(name) ?? 0) <= version) changes.removed.delete(name);
+  }
+  if (changes.principalAt <= version) changes.principalChanged = false;
+  if (changes.timeoutAt <= version) changes.timeoutChanged = false;
+  if (changes.accessedAt <= version) changes.accessed = false;
 }
 
 /** Core's own check, whatever the store wrote as `expiresAt` (a safety net for every store). */

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { AttributeCodec } from './codec.js';
+import { LIVE } from './live-sessions.js';
 import { checkAttributeName, checkPrincipal, MAX_STORED_IDLE_MS } from './session-data-rules.js';
 import { maskSessionId, type SessionIdGenerator } from './session-id.js';
 import type { SessionRecord } from './session-store.js';
@@ -29,6 +30,8 @@ export interface SessionEnvironment {
 export const TRACKING = Symbol('sess.tracking');
 /** Module-private access to a session's decoded values, for the repository's encoder. */
 export const VALUES = Symbol('sess.values');
+/** Module-private: a separate copy of a shared session (see Session[FORK]). */
+export const FORK = Symbol('sess.fork');
 
 /** What changed in a session since it was loaded (or since its last save). */
 export interface SessionChanges {
@@ -45,6 +48,16 @@ export interface SessionChanges {
   principalChanged: boolean;
   timeoutChanged: boolean;
   accessed: boolean;
+  /**
+   * Counts every change. A save remembers the count it wrote at and clears only what did not change
+   * again while the store was answering: requests sharing one session lose nothing to each other.
+   */
+  version: number;
+  /** The version at which each attribute name was last set or removed. */
+  readonly changedAt: Map<string, number>;
+  principalAt: number;
+  timeoutAt: number;
+  accessedAt: number;
 }
 
 /** When a session expires: its idle deadline, or its absolute end of life if that comes first. */
@@ -84,6 +97,8 @@ export class Session<Data extends object = SessionData> {
   readonly #values: Map<string, unknown>;
   readonly #env: SessionEnvironment;
   readonly [TRACKING]: SessionChanges;
+  /** @internal The live-session entry this object belongs to, if any (see LiveSessions). */
+  [LIVE]: unknown = undefined;
 
   /** @internal Sessions are made by a SessionRepository (createSession / findById). */
   constructor(
@@ -109,6 +124,11 @@ export class Session<Data extends object = SessionData> {
       principalChanged: encoded === null && record.principal !== null,
       timeoutChanged: false,
       accessed: false,
+      version: 0,
+      changedAt: new Map(),
+      principalAt: 0,
+      timeoutAt: 0,
+      accessedAt: 0,
     };
   }
 
@@ -139,7 +159,9 @@ export class Session<Data extends object = SessionData> {
       throw new RangeError('maxInactiveMs must be a positive number of ms, at most 10 years');
     if (value === this.#maxInactiveMs) return;
     this.#maxInactiveMs = value;
-    this[TRACKING].timeoutChanged = true;
+    const changes = this[TRACKING];
+    changes.timeoutChanged = true;
+    changes.timeoutAt = ++changes.version;
   }
 
   /** The absolute end of life (epoch ms), or null when only the idle timeout applies. */
@@ -165,7 +187,9 @@ export class Session<Data extends object = SessionData> {
     if (value === this.#principal) return;
     checkPrincipal(value);
     this.#principal = value;
-    this[TRACKING].principalChanged = true;
+    const changes = this[TRACKING];
+    changes.principalChanged = true;
+    changes.principalAt = ++changes.version;
   }
 
   get<K extends keyof Data & string>(name: K): Data[K] | undefined {
@@ -183,6 +207,7 @@ export class Session<Data extends object = SessionData> {
     const changes = this[TRACKING];
     changes.set.add(name);
     changes.removed.delete(name);
+    changes.changedAt.set(name, ++changes.version);
     return this;
   }
 
@@ -192,6 +217,7 @@ export class Session<Data extends object = SessionData> {
       changes.set.delete(name);
       changes.read.delete(name);
       if (changes.encoded.has(name)) changes.removed.add(name);
+      changes.changedAt.set(name, ++changes.version);
     }
     return this;
   }
@@ -218,7 +244,49 @@ export class Session<Data extends object = SessionData> {
     if (now - this.#lastAccessedAt < intervalMs) return;
     if (now === this.#lastAccessedAt) return;
     this.#lastAccessedAt = now;
-    this[TRACKING].accessed = true;
+    const changes = this[TRACKING];
+    changes.accessed = true;
+    changes.accessedAt = ++changes.version;
+  }
+
+  /**
+   * A separate copy of this session, unsaved changes included, for a request that rotates the id of a
+   * session other requests share: they keep the old id (their writes are forwarded or dropped, as for
+   * any rotation) and never learn the new one. Values are copied through the codec.
+   */
+  [FORK](): Session<Data> {
+    const codec = this.#env.codec;
+    const values = new Map<string, unknown>();
+    for (const [name, value] of this.#values) values.set(name, codec.decode(codec.encode(value)));
+    const copy = new Session<Data>(
+      this.#env,
+      {
+        id: this.#id,
+        createdAt: this.#createdAt,
+        lastAccessedAt: this.#lastAccessedAt,
+        maxInactiveMs: this.#maxInactiveMs,
+        absoluteExpiresAt: this.#absoluteExpiresAt,
+        principal: this.#principal,
+      },
+      values,
+      null,
+    );
+    const from = this[TRACKING];
+    const to = copy[TRACKING];
+    to.persistedId = from.persistedId;
+    for (const name of from.set) to.set.add(name);
+    for (const name of from.removed) to.removed.add(name);
+    for (const name of from.read) to.read.add(name);
+    for (const [name, text] of from.encoded) to.encoded.set(name, text);
+    for (const [name, at] of from.changedAt) to.changedAt.set(name, at);
+    to.principalChanged = from.principalChanged;
+    to.timeoutChanged = from.timeoutChanged;
+    to.accessed = from.accessed;
+    to.version = from.version;
+    to.principalAt = from.principalAt;
+    to.timeoutAt = from.timeoutAt;
+    to.accessedAt = from.accessedAt;
+    return copy;
   }
 
   /** Decoded values, for the repository's encoder (module-private key). */

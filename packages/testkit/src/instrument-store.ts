@@ -22,6 +22,8 @@ export interface InstrumentedStore {
   reset(): void;
   /** Makes every following call of every method reject with `error` until called with null. */
   failWith(error: Error | null): void;
+  /** Makes every following call wait `ms` (a timer) before reaching the store, as over a network; 0 stops. */
+  delay(ms: number): void;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface InstrumentedStore {
 export function instrumentStore(inner: SessionStore): InstrumentedStore {
   const calls = Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<Method, number>;
   let failure: Error | null = null;
+  let latencyMs = 0;
   const wrapped: Record<string, unknown> = { name: inner.name };
   for (const method of METHODS) {
     const fn = inner[method] as ((...args: unknown[]) => unknown) | undefined;
@@ -38,6 +41,9 @@ export function instrumentStore(inner: SessionStore): InstrumentedStore {
     wrapped[method] = (...args: unknown[]) => {
       calls[method]++;
       if (failure && method !== 'subscribe' && method !== 'close') return Promise.reject(failure);
+      if (latencyMs > 0 && method !== 'subscribe' && method !== 'close') {
+        return new Promise((resolve) => setTimeout(resolve, latencyMs)).then(() => fn.apply(inner, args));
+      }
       return fn.apply(inner, args);
     };
   }
@@ -50,6 +56,9 @@ export function instrumentStore(inner: SessionStore): InstrumentedStore {
     },
     failWith(error) {
       failure = error;
+    },
+    delay(ms) {
+      latencyMs = ms;
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   NOW,
   PEEK,
   PREVENT_CREATION,
+  REGENERATE,
   RELOAD,
   SAVE,
   type SessionHandle,
@@ -163,7 +164,7 @@ class RequestSessionView<Data extends object> implements RequestSession<Data> {
 
   regenerate(callback?: SessionCallback): Promise<void> {
     return settle(async () => {
-      this[HANDLE][WRITABLE]().changeId();
+      this[HANDLE][REGENERATE]();
     }, callback);
   }
 

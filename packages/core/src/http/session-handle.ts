@@ -15,6 +15,7 @@ export const PREVENT_CREATION = Symbol('sess.preventCreation');
 export const DESTROY = Symbol('sess.destroy');
 export const RELOAD = Symbol('sess.reload');
 export const SAVE = Symbol('sess.save');
+export const REGENERATE = Symbol('sess.regenerate');
 
 /**
  * One request's session state, as the adapter holds it. The application sees only `session` (a
@@ -30,6 +31,8 @@ export class SessionHandle<Data extends object = SessionData> {
   readonly #manager: SessionManager<Data>;
   readonly #port: HttpPort;
   #session: Session<Data> | undefined;
+  /** The session this request acquired from the repository (possibly shared), released at commit. */
+  #acquired: Session<Data> | undefined;
   /** The id we believe the client holds (a live one), so we know when to send a new one. */
   #clientId: string | undefined;
   #destroyed = false;
@@ -57,6 +60,7 @@ export class SessionHandle<Data extends object = SessionData> {
     this.#manager = manager;
     this.#port = port;
     this.#session = session;
+    this.#acquired = session;
     this.#clientId = session?.id;
     this.session = createRequestSession(this);
   }
@@ -66,8 +70,13 @@ export class SessionHandle<Data extends object = SessionData> {
    * once (nothing to write, no id to encode asynchronously: most read-only requests), otherwise a
    * promise to await before the response is sent. A failed save is not retried within the request:
    * later calls (the error reply passes through the adapter again) neither hit the store nor send an id.
+   * Ends the request's use of a session it shares with concurrent requests (once it has saved).
    */
   commit(): Promise<void> | undefined {
+    return this.#released(this.#commit());
+  }
+
+  #commit(): Promise<void> | undefined {
     if (this.#saveFailed) return undefined;
     const session = this.#session;
     if ((session && this.#mustWrite(session)) || this.#tokenMissing(this.#targetId())) return this.#save();
@@ -82,8 +91,26 @@ export class SessionHandle<Data extends object = SessionData> {
    */
   commitWithoutResponse(): Promise<void> | undefined {
     const session = this.#session;
-    if (session && (session.isNew || session[TRACKING].persistedId !== session.id)) return undefined;
+    if (session && (session.isNew || session[TRACKING].persistedId !== session.id))
+      return this.#released(undefined);
     return this.commit();
+  }
+
+  /** Releases the acquired session once `committing` settles (at once when there is nothing to await). */
+  #released(committing: Promise<void> | undefined): Promise<void> | undefined {
+    if (this.#acquired === undefined) return committing;
+    if (committing === undefined) {
+      this.#release();
+      return undefined;
+    }
+    return committing.finally(() => this.#release());
+  }
+
+  #release(): void {
+    const acquired = this.#acquired;
+    if (acquired === undefined) return;
+    this.#acquired = undefined;
+    this.#manager.repository.release(acquired);
   }
 
   /**
@@ -155,6 +182,16 @@ export class SessionHandle<Data extends object = SessionData> {
     this.#creationForbidden = true;
   }
 
+  /**
+   * Gives the session a new id. A session other requests share is copied first: they keep the old id
+   * and never learn the new one, and no request arriving with the old id joins the rotated session.
+   */
+  [REGENERATE](): void {
+    const session = this.#manager.repository.prepareRotation(this[WRITABLE]());
+    this.#session = session;
+    session.changeId();
+  }
+
   /** Removes the stored session now and forgets it; the response clears the client's id. */
   async [DESTROY](): Promise<void> {
     const session = this.#session;
@@ -177,7 +214,7 @@ export class SessionHandle<Data extends object = SessionData> {
 
   /** For the user's save(): always a promise, resolving with what the save did. */
   async [SAVE](): Promise<SaveOutcome> {
-    await this.commit();
+    await this.#commit();
     return this.#outcome;
   }
 

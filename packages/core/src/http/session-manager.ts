@@ -60,12 +60,14 @@ export class SessionManager<Data extends object = SessionData> {
 
   /**
    * Resolves the request's id and loads its session: no I/O when the request has no id, one read
-   * when it has one. Unknown, expired, malformed or tampered ids give a fresh (unsaved) session.
+   * when it has one (none when concurrent requests of this process are using or loading it: they
+   * share one object, see SessionRepository's `liveSessions`). Unknown, expired, malformed or
+   * tampered ids give a fresh (unsaved) session.
    * A store outage rejects with StoreUnavailableError, for the framework's error handling.
    */
   async load(port: HttpPort): Promise<SessionHandle<Data>> {
     const id = await this.idResolver.read(port);
-    const session = id === undefined ? null : await this.repository.findById(id);
+    const session = id === undefined ? null : await this.repository.acquire(id);
     session?.access(this.repository.clock.now(), this.touchIntervalMs);
     return new SessionHandle<Data>(this, port, session ?? undefined);
   }
