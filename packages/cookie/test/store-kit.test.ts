@@ -40,7 +40,7 @@ describe('names the kit cannot fit in a cookie, at a size that fits', () => {
     for (const principal of ['alice', 'alice ', 'Alice', 'caf\u00e9', 'cafe\u0301']) {
       const session = repository.createSession();
       session.principal = principal;
-      names.forEach((name, i) => session.set(name, i));
+      for (const [i, name] of names.entries()) session.set(name, i);
       await repository.save(session);
       const loaded = await repository.findById(session.id);
       expect(loaded?.principal).toBe(principal);
