@@ -17,7 +17,11 @@ const MEASURED_REQUESTS = 50;
 /** Then sessions with one request in flight each, REQUESTS_PER_USER requests apiece, counted together. */
 const CONCURRENT_USERS = 50;
 const REQUESTS_PER_USER = 20;
-const NOTES = `"Store ops / request" is statements per request, counted in a separate server process of the
+const NOTES = `Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent
+for one day, re-sent whenever the session is saved; @sess configured as its docs show
+(\`cookie: { secrets, maxAgeMs }\`), express-session with \`secret\` and \`cookie.maxAge\` one day.
+
+"Store ops / request" is statements per request, counted in a separate server process of the
 same variant (env COUNT_STATEMENTS=1, same table), which wraps the pool's \`query\` and counts every
 statement by verb: first over ${MEASURED_REQUESTS} requests one at a time on one session, then over
 ${CONCURRENT_USERS * REQUESTS_PER_USER} requests from ${CONCURRENT_USERS} sessions with one request in flight each (the timed workload's

@@ -3,6 +3,7 @@ import { session } from '@sess/express';
 import { PostgresStore } from '@sess/postgres';
 import express from 'express';
 import pg from 'pg';
+import { sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { exposeStatementCounts } from './statement-counter.js';
 
@@ -20,7 +21,7 @@ await store.migrate();
 resetStatementCount(); // count request statements only
 const repository = createSessionRepository({ store });
 
-app.use(session({ repository }));
+app.use(session({ repository, cookie: sessCookie() }));
 app.get('/inc', (req, res) => {
   const count = ((req.session.get('count') as number | undefined) ?? 0) + 1;
   req.session.set('count', count);
