@@ -55,6 +55,11 @@ export class KeyLayout {
     return `${this.bucketTag(bucket)}sweep-lock`;
   }
 
+  /** String with a TTL: which store instance sweeps this prefix now (see ExpirySweeper). */
+  get sweepLease(): string {
+    return `${this.prefix}sweep-lease`;
+  }
+
   /** The three keys a session's scripts take, in the order the scripts expect them. */
   sessionKeys(id: string): [session: string, expiries: string, owners: string] {
     const bucket = this.bucketOf(id);

@@ -143,6 +143,45 @@ return {1, had, previous or '', refresh[1], refresh[2], refresh[3]}
 );
 
 /**
+ * The common write, on its own without the prelude (whose helper closures Lua would build on every call):
+ * an update of a live session that sets attributes and timestamps, with no principal change and no
+ * attribute removed. Three commands for an anonymous session (HMGET, HSET, PEXPIRE); the schedule entry
+ * moves only when the expiry comes earlier than the stored one (both in core's clock), and a session
+ * with a principal reads Redis' clock to keep its index alive.
+ * KEYS: session, expiries. ARGV: now, ttl, expiresAt, id, field/value pairs... (at most 500 pairs).
+ * Returns {0} when not applied, {1}, or {1, 1, principal, indexTtl} when the index must be extended.
+ */
+export const UPDATE = new LuaScript(
+  'update',
+  `
+local key = KEYS[1]
+local m = redis.call('HMGET', key, 'm:expires', 'm:moving', 'm:principal', 'm:ixuntil')
+local expires = tonumber(m[1])
+if m[2] or not expires or expires <= tonumber(ARGV[1]) then return {0} end
+redis.call('HSET', key, unpack(ARGV, 5))
+redis.call('PEXPIRE', key, ARGV[2])
+local ttl = tonumber(ARGV[2])
+local snow
+if tonumber(ARGV[3]) < expires then
+  local t = redis.call('TIME')
+  snow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local current = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[4]))
+  if not current or current > snow + ttl then
+    redis.call('ZADD', KEYS[2], string.format('%.0f', snow + ttl), ARGV[4])
+  end
+end
+if not m[3] then return {1} end
+if not snow then
+  local t = redis.call('TIME')
+  snow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+if snow + ttl <= (tonumber(m[4]) or 0) then return {1} end
+redis.call('HSET', key, 'm:ixuntil', string.format('%.0f', snow + 2 * ttl))
+return {1, 1, m[3], 2 * ttl}
+`,
+);
+
+/**
  * KEYS: session, expiries. ARGV: now, ttl, lastAccessedAt, expiresAt, id.
  * Returns {0} when the session is gone, else {1, refreshIndex, principal, indexTtl}.
  */
@@ -267,8 +306,9 @@ return 1
  * A PTTL lookup of a key past its TTL makes the master delete it, so this works when active expiry has
  * not got to the key yet and whether or not keyspace notifications are enabled.
  * KEYS: expiries, owners, lock. ARGV: sessionKeyPrefix, lockMs, limit, channel.
- * Returns {-1} when another instance holds the lock, else {dueCount, expiredCount, id, principal, ...}
- * listing the expired sessions that had a principal (their index entries are removed by the caller).
+ * Returns {-1} when another instance holds the lock, else {dueCount, expiredCount, id, principal, ...,
+ * nextDueMs} listing the expired sessions that had a principal (their index entries are removed by the
+ * caller), and when the bucket's next entry comes due (-1: none).
  */
 export const SWEEP = script(
   'sweep',
@@ -297,7 +337,27 @@ for _, id in ipairs(due) do
     redis.call('ZADD', expiries, num(snow + pttl), id)
   end
 end
+-- When the next entry of this bucket comes due (ms from now; -1: the bucket's schedule is empty).
+local first = redis.call('ZRANGE', expiries, 0, 0, 'WITHSCORES')
+if first[2] then out[#out + 1] = math.max(0, tonumber(first[2]) - snow) else out[#out + 1] = -1 end
 return out
+`,
+);
+
+/**
+ * The sweep lease: one store instance per prefix sweeps at a time, so N application processes cost
+ * Redis what one does. KEYS: lease. ARGV: token, ms. Takes the lease when free, extends it when this
+ * token holds it. Returns 1 when this token holds it now, else the lease's remaining ms.
+ */
+export const SWEEP_LEASE = new LuaScript(
+  'sweep-lease',
+  `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] or not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return -math.max(1, redis.call('PTTL', KEYS[1]))
 `,
 );
 

@@ -24,6 +24,7 @@ import {
   INDEX_ADD,
   SAVE,
   TOUCH,
+  UPDATE,
 } from './redis-scripts.js';
 import {
   type RedisStoreOptions,
@@ -96,6 +97,14 @@ export class RedisStore implements SessionStore {
         })
       : null;
     this.#sweeper?.start();
+    // Sessions scheduled by any instance (heard on the channel) make the sweeper look at their bucket.
+    if (this.#events && this.#sweeper) {
+      const sweeper = this.#sweeper;
+      this.#events.add((event) => {
+        if (event.type === 'created' || event.type === 'id-changed')
+          sweeper.scheduled(this.layout.bucketOf(event.sessionId));
+      });
+    }
     this.#keyspaceSetup =
       keyspace && resolved.keyspaceNotifications === 'configure'
         ? this.#enableKeyspaceNotifications().catch(this.#reportBackground)
@@ -133,6 +142,13 @@ export class RedisStore implements SessionStore {
 
   async save(write: SessionWrite): Promise<boolean> {
     const ttl = ttlOf(write.expiresAt, write.now);
+    if (
+      write.kind === 'update' &&
+      write.principal === undefined &&
+      write.removed.length === 0 &&
+      write.set.size <= 400
+    )
+      return this.#update(write, ttl);
     // Index first, session second: a crash in between leaves a stale index entry (repaired when read),
     // never a session its principal's index does not list.
     const indexTtl = 2 * ttl;
@@ -156,6 +172,7 @@ export class RedisStore implements SessionStore {
       ]),
     )) as Reply;
     const status = Number(reply[0]);
+    if (write.kind === 'create') this.#sweeper?.scheduled(this.layout.bucketOf(write.id));
     if (status === -1) {
       throw new SessionConflictError('A session with this id already exists in Redis (create-if-absent)');
     }
@@ -165,6 +182,18 @@ export class RedisStore implements SessionStore {
       await this.#unindex(previous, [write.id]);
     }
     if (reply[3] === 1) await this.#index(String(reply[4]), write.id, Number(reply[5]));
+    return true;
+  }
+
+  /** The common update (attributes and timestamps only) through the lean UPDATE script. */
+  async #update(write: SessionWrite, ttl: number): Promise<boolean> {
+    const [session, expiries] = this.layout.sessionKeys(write.id);
+    const args: (string | number)[] = [write.now, ttl, write.expiresAt, write.id, ...writeFields(write)];
+    const reply = (await this.#guard.run('save', () =>
+      UPDATE.run(this.#client, [session, expiries], args),
+    )) as Reply;
+    if (reply[0] !== 1) return false;
+    if (reply[1] === 1) await this.#index(String(reply[2]), write.id, Number(reply[3]));
     return true;
   }
 
@@ -256,6 +285,7 @@ export class RedisStore implements SessionStore {
         .catch(() => undefined);
       throw error;
     }
+    this.#sweeper?.scheduled(this.layout.bucketOf(newId));
     await Promise.all([
       this.#guard.run('changeId', () => FINISH_MOVE.run(this.#client, [oldKeys[0]], [newId])),
       principal === null ? undefined : this.#unindex(principal, [oldId]),
