@@ -151,7 +151,11 @@ async function countCommands(
   return `${per(roundTrips)} (${detail}${lua}); ${per(totalUs)} µs in Redis (µs per call: ${timing})`;
 }
 
-async function startPrivateRedis(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {
+export async function startPrivateRedis(): Promise<{
+  url: string;
+  pid: number | null;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sess-bench-redis-'));
   const child: ChildProcess = spawn(
