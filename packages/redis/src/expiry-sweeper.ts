@@ -140,15 +140,14 @@ export class ExpirySweeper {
   }
 
   async #sweepBucket(bucket: number): Promise<number> {
-    const { client, guard, layout, batchSize, channel, intervalMs } = this.#options;
+    const { guard, layout, batchSize, channel, intervalMs } = this.#options;
     let reported = 0;
     for (;;) {
-      const reply = (await guard.run('sweep', () =>
-        SWEEP.run(
-          client,
-          [layout.expiries(bucket), layout.owners(bucket), layout.sweepLock(bucket)],
-          [layout.sessionKeyPrefix(bucket), 0, batchSize, channel],
-        ),
+      const reply = (await guard.script(
+        'sweep',
+        SWEEP,
+        [layout.expiries(bucket), layout.owners(bucket), layout.sweepLock(bucket)],
+        [layout.sessionKeyPrefix(bucket), 0, batchSize, channel],
       )) as (string | number)[];
       const due = Number(reply[0]);
       const nextDueMs = Number(reply[reply.length - 1]);

@@ -74,6 +74,17 @@ local function expire_and_schedule(key, expiries, kind, ttl, id)
   if kind == 'create' or not current or current > score then redis.call('ZADD', expiries, num(score), id) end
   return snow
 end
+-- A bookkeeping key (schedule, owner map) of another type than ours: name it before writing anything,
+-- so the caller can replace it and run the script again (see REPAIR).
+local function foreign(key, want)
+  local t = redis.call('TYPE', key).ok
+  return t ~= 'none' and t ~= want
+end
+local function check_bookkeeping(expiries, owners)
+  if foreign(expiries, 'zset') then return {-2, expiries, 'zset'} end
+  if owners and foreign(owners, 'hash') then return {-2, owners, 'hash'} end
+  return nil
+end
 local function publish(channel, event)
   if channel ~= '' then redis.call('PUBLISH', channel, cjson.encode(event)) end
 end
@@ -107,6 +118,8 @@ export const SAVE = script(
 local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
 local kind, now, ttl, channel, id = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local mode, principal, index_ttl, pairs = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+local bad = check_bookkeeping(expiries, owners)
+if bad then return bad end
 local previous = false
 local m
 if kind == 'create' then
@@ -158,18 +171,20 @@ local key = KEYS[1]
 local m = redis.call('HMGET', key, 'm:expires', 'm:moving', 'm:principal', 'm:ixuntil')
 local expires = tonumber(m[1])
 if m[2] or not expires or expires <= tonumber(ARGV[1]) then return {0} end
-redis.call('HSET', key, unpack(ARGV, 5))
-redis.call('PEXPIRE', key, ARGV[2])
 local ttl = tonumber(ARGV[2])
 local snow
 if tonumber(ARGV[3]) < expires then
   local t = redis.call('TIME')
   snow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local current = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[4]))
+  local current = redis.pcall('ZSCORE', KEYS[2], ARGV[4])
+  if type(current) == 'table' and current.err then return {-2, KEYS[2], 'zset'} end
+  current = tonumber(current)
   if not current or current > snow + ttl then
     redis.call('ZADD', KEYS[2], string.format('%.0f', snow + ttl), ARGV[4])
   end
 end
+redis.call('HSET', key, unpack(ARGV, 5))
+redis.call('PEXPIRE', key, ARGV[2])
 if not m[3] then return {1} end
 if not snow then
   local t = redis.call('TIME')
@@ -190,6 +205,8 @@ export const TOUCH = script(
   `
 local key, expiries = KEYS[1], KEYS[2]
 local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+local bad = check_bookkeeping(expiries, nil)
+if bad then return bad end
 local m = meta(key)
 if not live(m, now) then return {0} end
 redis.call('HSET', key, 'm:accessed', ARGV[3], 'm:expires', ARGV[4])
@@ -209,6 +226,8 @@ export const DELETE = script(
   'delete',
   `
 local key, expiries, owners, id = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+local bad = check_bookkeeping(expiries, owners)
+if bad then return bad end
 local principal = redis.call('HGET', owners, id)
 local removed = redis.call('DEL', key)
 redis.call('ZREM', expiries, id)
@@ -233,6 +252,8 @@ export const BEGIN_MOVE = script(
   `
 local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
 local now, id = tonumber(ARGV[1]), ARGV[3]
+local bad = check_bookkeeping(expiries, owners)
+if bad then return bad end
 if not live(meta(key), now) then return {0} end
 local pttl = redis.call('PTTL', key)
 if pttl < 1 then pttl = math.max(1, tonumber(redis.call('HGET', key, 'm:expires')) - now) end
@@ -258,6 +279,8 @@ export const ADOPT = script(
   `
 local key, expiries, owners = KEYS[1], KEYS[2], KEYS[3]
 local ttl, id = tonumber(ARGV[1]), ARGV[2]
+local bad = check_bookkeeping(expiries, owners)
+if bad then return bad end
 if redis.call('EXISTS', key) == 1 then return -1 end
 local snow = server_now()
 hset_pairs(key, ARGV, 9, tonumber(ARGV[8]))
@@ -314,6 +337,8 @@ export const SWEEP = script(
   'sweep',
   `
 local expiries, owners = KEYS[1], KEYS[2]
+local bad = check_bookkeeping(expiries, owners)
+if bad then return bad end
 if tonumber(ARGV[2]) > 0 and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[2]) then return {-1} end
 local snow = server_now()
 local due = redis.call('ZRANGEBYSCORE', expiries, '-inf', num(snow), 'LIMIT', 0, tonumber(ARGV[3]))
@@ -361,13 +386,38 @@ return -math.max(1, redis.call('PTTL', KEYS[1]))
 `,
 );
 
-/** KEYS: principal index. ARGV: id, ttl. Adds the id and makes sure the index lives at least ttl ms. */
+/**
+ * KEYS: principal index. ARGV: id, ttl. Adds the id and makes sure the index lives at least ttl ms. An
+ * index key of another type is replaced first. Returns 1, or 2 when it replaced one.
+ */
 export const INDEX_ADD = script(
   'index-add',
   `
+local repaired = 0
+if foreign(KEYS[1], 'set') then
+  redis.call('DEL', KEYS[1])
+  repaired = 1
+end
 redis.call('SADD', KEYS[1], ARGV[1])
 local ttl = tonumber(ARGV[2])
 if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], num(ttl)) end
-return 1
+return 1 + repaired
+`,
+);
+
+/**
+ * Replaces a bookkeeping key that holds another type than ours (nothing in it is readable as ours).
+ * KEYS: key. ARGV: wanted type. Returns 1 when it deleted the key, 0 when the type is right (or the key
+ * is gone) by now.
+ */
+export const REPAIR = new LuaScript(
+  'repair',
+  `
+local t = redis.call('TYPE', KEYS[1]).ok
+if t ~= 'none' and t ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
 `,
 );

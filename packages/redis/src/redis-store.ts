@@ -27,6 +27,7 @@ import {
   UPDATE,
 } from './redis-scripts.js';
 import {
+  type RedisBackgroundSource,
   type RedisStoreOptions,
   type ResolvedRedisStoreOptions,
   resolveRedisStoreOptions,
@@ -50,7 +51,7 @@ export class RedisStore implements SessionStore {
   readonly #channel: string;
   readonly #events: EventChannel | null;
   readonly #sweeper: ExpirySweeper | null;
-  readonly #reportBackground: (error: unknown) => void;
+  readonly #reportBackground: (error: unknown, source: RedisBackgroundSource) => void;
   readonly #keyspaceSetup: Promise<void>;
   #closed = false;
 
@@ -58,9 +59,11 @@ export class RedisStore implements SessionStore {
     const resolved = resolveRedisStoreOptions(options);
     this.#client = resolved.client;
     this.layout = new KeyLayout(resolved.prefix, resolved.buckets);
-    this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs, resolved.batchWrites);
-    this.#channel = resolved.events ? this.layout.channel : '';
     this.#reportBackground = backgroundReporter(resolved);
+    this.#guard = new CommandGuard(this.#client, resolved.operationTimeoutMs, resolved.batchWrites, (error) =>
+      this.#reportBackground(error, 'repair'),
+    );
+    this.#channel = resolved.events ? this.layout.channel : '';
     this.capabilities = {
       findByPrincipal: true,
       touch: true,
@@ -75,7 +78,7 @@ export class RedisStore implements SessionStore {
       ? new EventChannel(
           this.#client,
           this.layout.channel,
-          this.#reportBackground,
+          (error) => this.#reportBackground(error, 'events'),
           keyspace ? (key) => this.#keyExpired(key) : null,
         )
       : null;
@@ -93,7 +96,7 @@ export class RedisStore implements SessionStore {
           batchSize: resolved.sweepBatchSize,
           channel: this.#channel,
           unindex: (principal, ids) => this.#unindex(principal, ids),
-          onError: this.#reportBackground,
+          onError: (error) => this.#reportBackground(error, 'sweep'),
         })
       : null;
     this.#sweeper?.start();
@@ -107,7 +110,9 @@ export class RedisStore implements SessionStore {
     }
     this.#keyspaceSetup =
       keyspace && resolved.keyspaceNotifications === 'configure'
-        ? this.#enableKeyspaceNotifications().catch(this.#reportBackground)
+        ? this.#enableKeyspaceNotifications().catch((error: unknown) =>
+            this.#reportBackground(error, 'keyspace-config'),
+          )
         : Promise.resolve();
   }
 
@@ -156,21 +161,19 @@ export class RedisStore implements SessionStore {
     if (typeof write.principal === 'string') await this.#index(write.principal, write.id, indexTtl);
     const fields = writeFields(write);
     const removed = write.removed.map((name) => `a:${name}`);
-    const reply = (await this.#guard.run('save', () =>
-      SAVE.run(this.#client, this.layout.sessionKeys(write.id), [
-        write.kind,
-        write.now,
-        ttl,
-        this.#channel,
-        write.id,
-        principalMode,
-        write.principal ?? '',
-        indexTtl,
-        fields.length / 2,
-        ...fields,
-        ...removed,
-      ]),
-    )) as Reply;
+    const reply = (await this.#guard.script('save', SAVE, this.layout.sessionKeys(write.id), [
+      write.kind,
+      write.now,
+      ttl,
+      this.#channel,
+      write.id,
+      principalMode,
+      write.principal ?? '',
+      indexTtl,
+      fields.length / 2,
+      ...fields,
+      ...removed,
+    ])) as Reply;
     const status = Number(reply[0]);
     if (write.kind === 'create') this.#sweeper?.scheduled(this.layout.bucketOf(write.id));
     if (status === -1) {
@@ -189,9 +192,7 @@ export class RedisStore implements SessionStore {
   async #update(write: SessionWrite, ttl: number): Promise<boolean> {
     const [session, expiries] = this.layout.sessionKeys(write.id);
     const args: (string | number)[] = [write.now, ttl, write.expiresAt, write.id, ...writeFields(write)];
-    const reply = (await this.#guard.run('save', () =>
-      UPDATE.run(this.#client, [session, expiries], args),
-    )) as Reply;
+    const reply = (await this.#guard.script('save', UPDATE, [session, expiries], args)) as Reply;
     if (reply[0] !== 1) return false;
     if (reply[1] === 1) await this.#index(String(reply[2]), write.id, Number(reply[3]));
     return true;
@@ -199,12 +200,11 @@ export class RedisStore implements SessionStore {
 
   async touch(touch: SessionTouch): Promise<boolean> {
     const [session, expiries] = this.layout.sessionKeys(touch.id);
-    const reply = (await this.#guard.run('touch', () =>
-      TOUCH.run(
-        this.#client,
-        [session, expiries],
-        [touch.now, ttlOf(touch.expiresAt, touch.now), touch.lastAccessedAt, touch.expiresAt, touch.id],
-      ),
+    const reply = (await this.#guard.script(
+      'touch',
+      TOUCH,
+      [session, expiries],
+      [touch.now, ttlOf(touch.expiresAt, touch.now), touch.lastAccessedAt, touch.expiresAt, touch.id],
     )) as Reply;
     if (reply[0] !== 1) return false;
     if (reply[1] === 1) await this.#index(String(reply[2]), touch.id, Number(reply[3]));
@@ -212,16 +212,19 @@ export class RedisStore implements SessionStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const reply = (await this.#guard.run('delete', () =>
-      DELETE.run(this.#client, this.layout.sessionKeys(id), [id, this.#channel]),
-    )) as Reply;
+    const reply = (await this.#guard.script('delete', DELETE, this.layout.sessionKeys(id), [
+      id,
+      this.#channel,
+    ])) as Reply;
     if (reply[1] === 1) await this.#unindex(String(reply[2]), [id]);
     return reply[0] === 1;
   }
 
   async findByPrincipal(principal: string): Promise<SessionRecord[]> {
     const index = this.layout.principalIndex(principal);
-    const ids = await this.#guard.run('findByPrincipal', () => this.#client.smembers(index));
+    const ids = await this.#guard.repairing('findByPrincipal', index, 'set', () =>
+      this.#client.smembers(index),
+    );
     const records: SessionRecord[] = [];
     const stale: string[] = [];
     await Promise.all(
@@ -245,9 +248,7 @@ export class RedisStore implements SessionStore {
 
   async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
     const oldKeys = this.layout.sessionKeys(oldId);
-    const begun = (await this.#guard.run('changeId', () =>
-      BEGIN_MOVE.run(this.#client, oldKeys, [now, newId, oldId]),
-    )) as Reply;
+    const begun = (await this.#guard.script('changeId', BEGIN_MOVE, oldKeys, [now, newId, oldId])) as Reply;
     if (begun[0] !== 1) return false;
     const ttl = Number(begun[1]);
     const undo = [newId, oldId, String(begun[2]), String(begun[3]), String(begun[4])];
@@ -259,19 +260,17 @@ export class RedisStore implements SessionStore {
     }
     try {
       if (principal !== null) await this.#index(principal, newId, 2 * ttl);
-      const adopted = await this.#guard.run('changeId', () =>
-        ADOPT.run(this.#client, this.layout.sessionKeys(newId), [
-          ttl,
-          newId,
-          oldId,
-          this.#channel,
-          principal === null ? '0' : '1',
-          principal ?? '',
-          2 * ttl,
-          fields.length / 2,
-          ...fields,
-        ]),
-      );
+      const adopted = await this.#guard.script('changeId', ADOPT, this.layout.sessionKeys(newId), [
+        ttl,
+        newId,
+        oldId,
+        this.#channel,
+        principal === null ? '0' : '1',
+        principal ?? '',
+        2 * ttl,
+        fields.length / 2,
+        ...fields,
+      ]);
       if (adopted === -1) {
         throw new SessionConflictError(
           'Cannot change the session id: a session with the new id already exists',
@@ -355,13 +354,14 @@ export class RedisStore implements SessionStore {
   }
 
   async #index(principal: string, id: string, ttl: number): Promise<void> {
-    await this.#guard.run('index', () =>
-      INDEX_ADD.run(this.#client, [this.layout.principalIndex(principal)], [id, ttl]),
-    );
+    const index = this.layout.principalIndex(principal);
+    const reply = await this.#guard.run('index', () => INDEX_ADD.run(this.#client, [index], [id, ttl]));
+    if (reply === 2) this.#guard.reportRepair(index, 'set');
   }
 
   async #unindex(principal: string, ids: string[]): Promise<void> {
-    await this.#guard.run('index', () => this.#client.srem(this.layout.principalIndex(principal), ...ids));
+    const index = this.layout.principalIndex(principal);
+    await this.#guard.repairing('index', index, 'set', () => this.#client.srem(index, ...ids));
   }
 }
 
@@ -371,12 +371,23 @@ function ttlOf(expiresAt: number, now: number): number {
 }
 
 /** Background errors go to the user's hook, or to console.warn at most once a minute (outages repeat). */
-function backgroundReporter(options: ResolvedRedisStoreOptions): (error: unknown) => void {
-  if (options.onBackgroundError) return options.onBackgroundError;
+function backgroundReporter(
+  options: ResolvedRedisStoreOptions,
+): (error: unknown, source: RedisBackgroundSource) => void {
+  const hook = options.onBackgroundError;
+  if (hook) {
+    return (error, source) => {
+      try {
+        hook(error, source);
+      } catch {
+        // A throwing hook must not stop the sweeper or the subscriber.
+      }
+    };
+  }
   let last = 0;
-  return (error) => {
-    const now = Date.now();
-    if (now - last > 60_000) console.warn('[@sess/redis] background work failed (will retry):', error);
+  return (error, source) => {
+    const now = options.clock.now();
+    if (now - last > 60_000) console.warn(`[@sess/redis] background work (${source}) failed:`, error);
     last = now;
   };
 }
