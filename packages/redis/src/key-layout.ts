@@ -82,6 +82,11 @@ export class KeyLayout {
    * "{" names the prefix, and two prefixes never share a key.
    */
   principalIndex(principal: string): string {
-    return `${this.prefix}{p:${principal}}`;
+    return `${this.indexKeyPrefix}${principal}}`;
+  }
+
+  /** What a principal index key starts with (a script appends the principal and "}"). */
+  get indexKeyPrefix(): string {
+    return `${this.prefix}{p:`;
   }
 }

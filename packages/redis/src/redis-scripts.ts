@@ -242,6 +242,53 @@ return {removed, has, principal or ''}
 );
 
 /**
+ * Rename in one step, where every key is reachable from one script (standalone Redis and Sentinel; not
+ * Cluster, where the two buckets and the index are in different slots): RENAME keeps the hash and its
+ * TTL, the schedule and owner entries move bucket, the principal index swaps the id.
+ * KEYS: old session, old expiries, old owners, new session, new expiries, new owners.
+ * ARGV: now, newId, oldId, channel, index key prefix (the principal index key is it .. principal .. '}').
+ * Returns {0} when the old session is not live, {-1} when the new id is taken, else
+ * {1, indexRepaired}.
+ */
+export const MOVE = script(
+  'move',
+  `
+local now, new_id, old_id = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local bad = check_bookkeeping(KEYS[2], KEYS[3]) or check_bookkeeping(KEYS[5], KEYS[6])
+if bad then return bad end
+local m = meta(KEYS[1])
+if not live(m, now) then return {0} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {-1} end
+local pttl = redis.call('PTTL', KEYS[1])
+redis.call('RENAME', KEYS[1], KEYS[4])
+if pttl < 1 then
+  pttl = math.max(1, tonumber(m[1]) - now)
+  redis.call('PEXPIRE', KEYS[4], num(pttl))
+end
+redis.call('ZREM', KEYS[2], old_id)
+redis.call('HDEL', KEYS[3], old_id)
+local snow = server_now()
+redis.call('ZADD', KEYS[5], num(snow + pttl), new_id)
+local principal = m[3]
+local repaired = 0
+if principal then
+  redis.call('HSET', KEYS[6], new_id, principal)
+  redis.call('HSET', KEYS[4], 'm:ixuntil', num(snow + 2 * pttl))
+  local index = ARGV[5] .. principal .. '}'
+  if foreign(index, 'set') then
+    redis.call('DEL', index)
+    repaired = 1
+  end
+  redis.call('SADD', index, new_id)
+  redis.call('SREM', index, old_id)
+  if redis.call('PTTL', index) < 2 * pttl then redis.call('PEXPIRE', index, num(2 * pttl)) end
+end
+publish(ARGV[4], {type = 'id-changed', sessionId = new_id, previousId = old_id, principal = principal or cjson.null})
+return {1, repaired}
+`,
+);
+
+/**
  * Rename, step 1, on the old id's bucket: mark the session as moving (from now on loads see nothing and
  * updates and touches resolve false), take it off the expiry schedule (a rename is not an expiry), and
  * return its contents. KEYS: session, expiries, owners. ARGV: now, newId, oldId.

@@ -22,6 +22,7 @@ import {
   DELETE,
   FINISH_MOVE,
   INDEX_ADD,
+  MOVE,
   SAVE,
   TOUCH,
   UPDATE,
@@ -53,11 +54,14 @@ export class RedisStore implements SessionStore {
   readonly #sweeper: ExpirySweeper | null;
   readonly #reportBackground: (error: unknown, source: RedisBackgroundSource) => void;
   readonly #keyspaceSetup: Promise<void>;
+  /** Standalone or Sentinel: every key on one node, so one script may touch several buckets. */
+  readonly #oneNode: boolean;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveRedisStoreOptions(options);
     this.#client = resolved.client;
+    this.#oneNode = !isCluster(resolved.client);
     this.layout = new KeyLayout(resolved.prefix, resolved.buckets);
     this.#reportBackground = backgroundReporter(resolved);
     this.#guard = new CommandGuard(this.#client, resolved.operationTimeoutMs, resolved.batchWrites, (error) =>
@@ -158,10 +162,14 @@ export class RedisStore implements SessionStore {
     // never a session its principal's index does not list.
     const indexTtl = 2 * ttl;
     const principalMode = write.principal === undefined ? '' : write.principal === null ? 'clear' : 'set';
-    if (typeof write.principal === 'string') await this.#index(write.principal, write.id, indexTtl);
+    // On one node, the index write and the session write go out together (one round trip; Redis runs
+    // them in order); on a Cluster they may be on different nodes, so the index is written first.
+    const indexed =
+      typeof write.principal === 'string' ? this.#index(write.principal, write.id, indexTtl) : undefined;
+    if (indexed && !this.#oneNode) await indexed;
     const fields = writeFields(write);
     const removed = write.removed.map((name) => `a:${name}`);
-    const reply = (await this.#guard.script('save', SAVE, this.layout.sessionKeys(write.id), [
+    const saving = this.#guard.script('save', SAVE, this.layout.sessionKeys(write.id), [
       write.kind,
       write.now,
       ttl,
@@ -173,7 +181,8 @@ export class RedisStore implements SessionStore {
       fields.length / 2,
       ...fields,
       ...removed,
-    ])) as Reply;
+    ]);
+    const [reply] = (await Promise.all([saving, indexed])) as [Reply, unknown];
     const status = Number(reply[0]);
     if (write.kind === 'create') this.#sweeper?.scheduled(this.layout.bucketOf(write.id));
     if (status === -1) {
@@ -247,6 +256,7 @@ export class RedisStore implements SessionStore {
   }
 
   async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
+    if (this.#oneNode) return this.#move(oldId, newId, now);
     const oldKeys = this.layout.sessionKeys(oldId);
     const begun = (await this.#guard.script('changeId', BEGIN_MOVE, oldKeys, [now, newId, oldId])) as Reply;
     if (begun[0] !== 1) return false;
@@ -289,6 +299,25 @@ export class RedisStore implements SessionStore {
       this.#guard.run('changeId', () => FINISH_MOVE.run(this.#client, [oldKeys[0]], [newId])),
       principal === null ? undefined : this.#unindex(principal, [oldId]),
     ]);
+    return true;
+  }
+
+  /** changeId in one script and one round trip, where all keys are on one node (not Cluster). */
+  async #move(oldId: string, newId: string, now: number): Promise<boolean> {
+    const reply = (await this.#guard.script(
+      'changeId',
+      MOVE,
+      [...this.layout.sessionKeys(oldId), ...this.layout.sessionKeys(newId)],
+      [now, newId, oldId, this.#channel, this.layout.indexKeyPrefix],
+    )) as Reply;
+    if (reply[0] === -1) {
+      throw new SessionConflictError(
+        'Cannot change the session id: a session with the new id already exists',
+      );
+    }
+    if (reply[0] !== 1) return false;
+    this.#sweeper?.scheduled(this.layout.bucketOf(newId));
+    if (reply[1] === 1) this.#guard.reportRepair(`${this.layout.indexKeyPrefix}…}`, 'set');
     return true;
   }
 
