@@ -91,7 +91,7 @@ async function countCommands(
   const admin = new Redis(redisUrl);
   const slowlog = (await admin.config('GET', 'slowlog-*')) as unknown as string[];
   await admin.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '4096');
-  const monitor = await admin.duplicate().monitor();
+  const monitor = await admin.monitor();
   const byCommand = new Map<string, number>();
   let roundTrips = 0;
   let inScripts = 0;
