@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,21 @@ const ADAPTERS = (process.env.ADAPTERS ?? 'express,fastify,koa').split(',');
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+
+/** Our packages are bundled (dist/index.js): their source maps tell which source file a frame is in. */
+const sourceMaps = new Map<string, SourceMap | null>();
+function sourceFile(url: string, line: number, column: number): string {
+  if (!/\/packages\/[^/]+\/dist\/index\.js$/.test(url)) return url;
+  if (!sourceMaps.has(url)) {
+    const path = `${fileURLToPath(url)}.map`;
+    sourceMaps.set(url, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : null);
+  }
+  const entry = sourceMaps.get(url)?.findEntry(line, column);
+  return entry && 'originalSource' in entry
+    ? `${url.slice(0, url.indexOf('/dist/'))}/${entry.originalSource}`
+    : url;
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -29,7 +44,8 @@ interface Profile {
 }
 
 function category(node: ProfileNode, adapter: string): string {
-  const { url, functionName } = node.callFrame;
+  const { functionName, lineNumber, columnNumber } = node.callFrame;
+  const url = sourceFile(node.callFrame.url, lineNumber, columnNumber);
   if (functionName === '(idle)') return 'idle';
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(program)' || functionName === '(root)') return 'native / VM';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Variant } from './lib/compare.js';
 import { startServer } from './lib/server-process.js';
-import { runStandardBenchmark } from './lib/standard-benchmark.js';
+import { runStandardBenchmark, standardWorkload, type WorkloadName } from './lib/standard-benchmark.js';
 
 /**
  * @sess/express + @sess/postgres against express-session + connect-pg-simple 10, same workload, same
@@ -55,29 +55,32 @@ for (const schema of Object.values(schemas)) await admin.query(`CREATE SCHEMA "$
 
 try {
   const base = { DATABASE_URL, POOL_SIZE };
-  const variants = (path: string): Variant[] => [
-    {
-      label: '@sess/express + @sess/postgres',
-      server: 'express-sess-postgres.ts',
-      cookieName: 'sid',
-      env: { ...base, SESS_SCHEMA: schemas.ours },
-      measureOpsPerRequest: (_url, cookie) =>
-        countStatements('express-sess-postgres.ts', { ...base, SESS_SCHEMA: schemas.ours }, path, cookie),
-    },
-    {
-      label: 'express-session + connect-pg-simple 10 (anchor)',
-      server: 'express-session-postgres.ts',
-      cookieName: 'sid',
-      env: { ...base, SESS_SCHEMA: schemas.anchor },
-      measureOpsPerRequest: (_url, cookie) =>
-        countStatements(
-          'express-session-postgres.ts',
-          { ...base, SESS_SCHEMA: schemas.anchor },
-          path,
-          cookie,
-        ),
-    },
-  ];
+  const variants = (name: WorkloadName): Variant[] => {
+    const path = standardWorkload(name, process.env.QUICK === '1').path;
+    return [
+      {
+        label: '@sess/express + @sess/postgres',
+        server: 'express-sess-postgres.ts',
+        cookieName: 'sid',
+        env: { ...base, SESS_SCHEMA: schemas.ours },
+        measureOpsPerRequest: (_url, cookie) =>
+          countStatements('express-sess-postgres.ts', { ...base, SESS_SCHEMA: schemas.ours }, path, cookie),
+      },
+      {
+        label: 'express-session + connect-pg-simple 10 (anchor)',
+        server: 'express-session-postgres.ts',
+        cookieName: 'sid',
+        env: { ...base, SESS_SCHEMA: schemas.anchor },
+        measureOpsPerRequest: (_url, cookie) =>
+          countStatements(
+            'express-session-postgres.ts',
+            { ...base, SESS_SCHEMA: schemas.anchor },
+            path,
+            cookie,
+          ),
+      },
+    ];
+  };
 
   await runStandardBenchmark({
     key: 'express-postgres',
