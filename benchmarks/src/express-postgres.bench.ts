@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Variant } from './lib/compare.js';
 import { startServer } from './lib/server-process.js';
-import { runStandardBenchmark } from './lib/standard-benchmark.js';
+import { runStandardBenchmark, standardWorkload, type WorkloadName } from './lib/standard-benchmark.js';
 
 /**
  * @sess/express + @sess/postgres against express-session + connect-pg-simple 10, same workload, same
@@ -17,7 +17,11 @@ const MEASURED_REQUESTS = 50;
 /** Then sessions with one request in flight each, REQUESTS_PER_USER requests apiece, counted together. */
 const CONCURRENT_USERS = 50;
 const REQUESTS_PER_USER = 20;
-const NOTES = `"Store ops / request" is statements per request, counted in a separate server process of the
+const NOTES = `Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent
+for one day, re-sent whenever the session is saved; @sess configured as its docs show
+(\`cookie: { secrets, maxAgeMs }\`), express-session with \`secret\` and \`cookie.maxAge\` one day.
+
+"Store ops / request" is statements per request, counted in a separate server process of the
 same variant (env COUNT_STATEMENTS=1, same table), which wraps the pool's \`query\` and counts every
 statement by verb: first over ${MEASURED_REQUESTS} requests one at a time on one session, then over
 ${CONCURRENT_USERS * REQUESTS_PER_USER} requests from ${CONCURRENT_USERS} sessions with one request in flight each (the timed workload's
@@ -51,29 +55,32 @@ for (const schema of Object.values(schemas)) await admin.query(`CREATE SCHEMA "$
 
 try {
   const base = { DATABASE_URL, POOL_SIZE };
-  const variants = (path: string): Variant[] => [
-    {
-      label: '@sess/express + @sess/postgres',
-      server: 'express-sess-postgres.ts',
-      cookieName: 'sid',
-      env: { ...base, SESS_SCHEMA: schemas.ours },
-      measureOpsPerRequest: (_url, cookie) =>
-        countStatements('express-sess-postgres.ts', { ...base, SESS_SCHEMA: schemas.ours }, path, cookie),
-    },
-    {
-      label: 'express-session + connect-pg-simple 10 (anchor)',
-      server: 'express-session-postgres.ts',
-      cookieName: 'sid',
-      env: { ...base, SESS_SCHEMA: schemas.anchor },
-      measureOpsPerRequest: (_url, cookie) =>
-        countStatements(
-          'express-session-postgres.ts',
-          { ...base, SESS_SCHEMA: schemas.anchor },
-          path,
-          cookie,
-        ),
-    },
-  ];
+  const variants = (name: WorkloadName): Variant[] => {
+    const path = standardWorkload(name, process.env.QUICK === '1').path;
+    return [
+      {
+        label: '@sess/express + @sess/postgres',
+        server: 'express-sess-postgres.ts',
+        cookieName: 'sid',
+        env: { ...base, SESS_SCHEMA: schemas.ours },
+        measureOpsPerRequest: (_url, cookie) =>
+          countStatements('express-sess-postgres.ts', { ...base, SESS_SCHEMA: schemas.ours }, path, cookie),
+      },
+      {
+        label: 'express-session + connect-pg-simple 10 (anchor)',
+        server: 'express-session-postgres.ts',
+        cookieName: 'sid',
+        env: { ...base, SESS_SCHEMA: schemas.anchor },
+        measureOpsPerRequest: (_url, cookie) =>
+          countStatements(
+            'express-session-postgres.ts',
+            { ...base, SESS_SCHEMA: schemas.anchor },
+            path,
+            cookie,
+          ),
+      },
+    ];
+  };
 
   await runStandardBenchmark({
     key: 'express-postgres',

@@ -13,9 +13,9 @@ const variants = [
   },
 ];
 const notes =
-  'Anchor configured like @sess defaults: `saveUninitialized: false`, `rolling: false` (its default ' +
-  're-saves and re-sends every session on every request), `cookie.secure: false` for plain HTTP. ' +
-  'It signs its cookie; @sess sends an unsigned 256-bit id by default.';
+  'Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, maxAgeMs }`, so `rolling` is on). ' +
+  'Anchor: `secret`, `cookie.maxAge` one day, `saveUninitialized: false`, `rolling: false` (its default ' +
+  're-saves and re-sends every session on every request), `cookie.secure: false` for plain HTTP.';
 await runStandardBenchmark({
   key: 'fastify-memory',
   stack: 'Fastify + memory',

@@ -36,6 +36,8 @@ export interface VariantSummary {
    * with the server, so throughput swings with what else runs; CPU per request swings far less.
    */
   medianCpuUsPerRequest: number;
+  /** CPU per request of the store's server process (a private redis-server), µs; when measured. */
+  medianStoreCpuUsPerRequest?: number;
   opsPerRequest?: number | string;
 }
 
@@ -43,9 +45,14 @@ export interface VariantSummary {
  * Runs every variant `repetitions` times, alternating (A B A B ...) so machine noise hits all alike,
  * each in a fresh server process with fresh sessions, and reports medians.
  */
-export async function compare(variants: Variant[], workload: Workload): Promise<VariantSummary[]> {
+export async function compare(
+  variants: Variant[],
+  workload: Workload,
+  storePid: number | null = null,
+): Promise<VariantSummary[]> {
   const runs = new Map<string, LoadResult[]>(variants.map((v) => [v.label, []]));
   const cpu = new Map<string, number[]>(variants.map((v) => [v.label, []]));
+  const storeCpu = new Map<string, number[]>(variants.map((v) => [v.label, []]));
   const ops = new Map<string, number | string>();
   for (let rep = 0; rep < workload.repetitions; rep++) {
     for (const variant of variants) {
@@ -54,9 +61,12 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
         if (rep === 0 && variant.measureOpsPerRequest)
           ops.set(variant.label, await variant.measureOpsPerRequest(server.url, load.cookies[0]!));
         const cpuBefore = cpuMs(server.pid);
+        const storeBefore = storePid === null ? 0 : cpuMs(storePid);
         const result = await runLoad({ ...load, durationSeconds: workload.durationSeconds });
         const requests = result.requestsPerSecond * workload.durationSeconds;
         cpu.get(variant.label)!.push(((cpuMs(server.pid) - cpuBefore) * 1000) / requests);
+        if (storePid !== null)
+          storeCpu.get(variant.label)!.push(((cpuMs(storePid) - storeBefore) * 1000) / requests);
         if (result.errors > 0 || result.non2xx > 0)
           throw new Error(`${variant.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
         runs.get(variant.label)!.push(result);
@@ -74,6 +84,7 @@ export async function compare(variants: Variant[], workload: Workload): Promise<
       medianRps: median(results.map((r) => r.requestsPerSecond)),
       medianP99Ms: median(results.map((r) => r.p99Ms)),
       medianCpuUsPerRequest: median(cpu.get(variant.label)!),
+      ...(storePid === null ? {} : { medianStoreCpuUsPerRequest: median(storeCpu.get(variant.label)!) }),
       ...(ops.has(variant.label) ? { opsPerRequest: ops.get(variant.label)! } : {}),
     };
   });

@@ -18,7 +18,8 @@ export interface LoadOptions {
 }
 
 /**
- * Fetches `path` once per cookie-less client and returns the session cookies the server issued. With no
+ * Fetches `path` once per cookie-less client and returns the session cookies the server issued (as a
+ * Cookie header: the session cookie, plus its signature cookie for libraries that keep one). With no
  * cookie name (a server without sessions, the ceiling) it returns empty cookies: requests carry none.
  */
 export async function createSessions(
@@ -32,9 +33,14 @@ export async function createSessions(
   for (let i = 0; i < count; i++) {
     const response = await fetch(url + path);
     await response.text();
-    const line = response.headers.getSetCookie().find((c) => c.startsWith(`${cookieName}=`));
-    if (!line) throw new Error(`no ${cookieName} cookie from ${path}`);
-    cookies.push(line.split(';')[0]!);
+    // The session cookie, and its signature cookie where the library keeps one (koa-session: name.sig).
+    const pairs = response.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0]!)
+      .filter((pair) => pair.startsWith(`${cookieName}=`) || pair.startsWith(`${cookieName}.sig=`));
+    if (!pairs.some((pair) => pair.startsWith(`${cookieName}=`)))
+      throw new Error(`no ${cookieName} cookie from ${path}`);
+    cookies.push(pairs.join('; '));
   }
   return cookies;
 }

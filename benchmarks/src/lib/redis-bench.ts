@@ -5,9 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { type Variant, type Workload, withLoadedServer } from './compare.js';
-import { runLoad } from './load.js';
-import { cpuMs, median } from './process-cpu.js';
+import type { Variant } from './compare.js';
 import { runStandardBenchmark, standardWorkload, type WorkloadName } from './standard-benchmark.js';
 
 /**
@@ -20,15 +18,15 @@ import { runStandardBenchmark, standardWorkload, type WorkloadName } from './sta
 const quick = process.env.QUICK === '1';
 /** Sequential requests on one session whose Redis commands are counted. */
 const MEASURED_REQUESTS = 50;
-/** Runs per variant and seconds per run of the CPU-per-request measurement (Linux only). */
-const CPU_REPETITIONS = quick ? 1 : 3;
-const CPU_SECONDS = quick ? 2 : 5;
 
 export const COUNTING_NOTE = `"store ops / request" is Redis round trips per request, by command, counted with MONITOR over
 ${MEASURED_REQUESTS} sequential requests on one session (once per variant, after warm-up); "inside Lua"
-is what our scripts run server-side within those round trips. Commands not tied to a request (our expiry
-sweeper: one script call per bucket per second) are left out. Both stacks use one Redis connection per
-server process. Redis is a private redis-server the bench starts on loopback.`;
+is what our scripts run server-side within those round trips. "µs in Redis" is the time Redis spent
+executing those commands (SLOWLOG with a 0 µs threshold over as many requests again, without MONITOR;
+a script call's time includes its inner commands), per request and per call. Commands not tied to a request (our expiry
+sweeper) are left out. "redis-server CPU" is the whole redis-server process (commands, socket reads
+and writes) per request during the timed runs. Every stack uses one Redis connection per server
+process. Redis is a private redis-server the bench starts on loopback.`;
 
 export interface RedisVariants {
   redisUrl: string;
@@ -61,14 +59,9 @@ export async function runRedisBenchmark(bench: RedisBenchmark): Promise<void> {
       stack: bench.stack,
       signedIn: true,
       variants,
-      // CPU per request of the server and of redis-server (its pid is known only for the private server).
-      notes: async (name, workload) => {
-        const cpu =
-          redis.pid === null || !existsSync('/proc/self/stat')
-            ? ''
-            : await cpuPerRequest(variants(name), workload, redis.pid);
-        return [cpu, bench.notes(name)].filter(Boolean).join('\n\n');
-      },
+      // CPU per request of redis-server too (its pid is known only for the private server, on Linux).
+      storePid: redis.pid !== null && existsSync('/proc/self/stat') ? redis.pid : null,
+      notes: (name) => bench.notes(name),
     });
   } finally {
     await redis.stop();
@@ -77,7 +70,9 @@ export async function runRedisBenchmark(bench: RedisBenchmark): Promise<void> {
 
 /**
  * Redis commands one request costs, counted with MONITOR over MEASURED_REQUESTS sequential requests on
- * one session. Top-level commands that name the session's id are the request's round trips (each is
+ * one session, and the time Redis spent executing them, from SLOWLOG with a threshold of 0 µs (every
+ * top-level command, its arguments and its execution time; a script's inner commands are part of its
+ * call's time). Top-level commands that name the session's id are the request's round trips (each is
  * awaited before the next here); commands a Lua script runs are attributed to the script call they
  * follow (MONITOR lists a script's own commands right after it). Background work that does not name
  * the session (the expiry sweeper, pings) is left out and reported separately.
@@ -89,10 +84,13 @@ async function countCommands(
   cookie: string,
   idOf: (cookieValue: string) => string,
 ): Promise<string> {
-  const id = idOf(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)));
+  const first = cookie.split(';')[0]!;
+  const id = idOf(decodeURIComponent(first.slice(first.indexOf('=') + 1)));
   // Requests the warm-up left in flight (one may be on this session) finish before counting starts.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const admin = new Redis(redisUrl);
+  const slowlog = (await admin.config('GET', 'slowlog-*')) as unknown as string[];
+  await admin.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '4096');
   const monitor = await admin.monitor();
   const byCommand = new Map<string, number>();
   let roundTrips = 0;
@@ -114,65 +112,50 @@ async function countCommands(
     const name = (args[0] ?? '?').toLowerCase();
     byCommand.set(name, (byCommand.get(name) ?? 0) + 1);
   });
+  const requests = async () => {
+    for (let i = 0; i < MEASURED_REQUESTS; i++) {
+      const response = await fetch(serverUrl + path, { headers: { cookie } });
+      await response.text();
+      if (!response.ok) throw new Error(`GET ${path} answered ${response.status} while counting commands`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  };
   // Let MONITOR settle, then run the requests one at a time.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  for (let i = 0; i < MEASURED_REQUESTS; i++) {
-    const response = await fetch(serverUrl + path, { headers: { cookie } });
-    await response.text();
-    if (!response.ok) throw new Error(`GET ${path} answered ${response.status} while counting commands`);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await requests();
   monitor.disconnect();
+  // Timing in a second pass, without MONITOR (which feeds every command, a script's too, to the
+  // monitor while the script runs, and so would inflate script times).
+  await admin.slowlog('RESET');
+  await requests();
+  const entries = (await admin.slowlog('GET', 4096)) as [number, number, number, string[]][];
+  await admin.config('SET', ...(slowlog as [string, string, string, string]));
   admin.disconnect();
+  const usByCommand = new Map<string, number>();
+  for (const [, , micros, args] of entries) {
+    const name = String(args[0]).toLowerCase();
+    // SLOWLOG also lists a script's inner commands: keep the top-level ones MONITOR counted.
+    if (!byCommand.has(name) || !args.some((arg) => String(arg).includes(id))) continue;
+    usByCommand.set(name, (usByCommand.get(name) ?? 0) + Number(micros));
+  }
   const per = (n: number) => Number((n / MEASURED_REQUESTS).toFixed(2));
   const detail = [...byCommand].map(([name, n]) => `${name} ${per(n)}`).join(', ');
   const lua = inScripts > 0 ? `; +${per(inScripts)} inside Lua` : '';
+  const totalUs = [...usByCommand.values()].reduce((a, b) => a + b, 0);
+  const timing = [...usByCommand]
+    .map(([name, us]) => `${name} ${(us / (byCommand.get(name) ?? 1)).toFixed(1)}`)
+    .join(', ');
   console.log(
-    `    ${path}: ${per(roundTrips)} round trips (${detail})${lua}; ${other} other commands (sweeper, pings) left out`,
+    `    ${path}: ${per(roundTrips)} round trips (${detail})${lua}; Redis µs/request ${per(totalUs)} (per call: ${timing}); ${other} other commands (sweeper, pings) left out`,
   );
-  return `${per(roundTrips)} (${detail}${lua})`;
+  return `${per(roundTrips)} (${detail}${lua}); ${per(totalUs)} µs in Redis (µs per call: ${timing})`;
 }
 
-/**
- * CPU time per request of the server process and of redis-server (from /proc), alternating variants,
- * median of CPU_REPETITIONS runs. Throughput on a shared, noisy machine swings with what else runs;
- * CPU time per request swings far less, and it is what decides throughput once the server is busy.
- */
-async function cpuPerRequest(variants: Variant[], workload: Workload, redisPid: number): Promise<string> {
-  const samples = new Map<string, { server: number[]; redis: number[] }>(
-    variants.map((v) => [v.label, { server: [], redis: [] }]),
-  );
-  for (let rep = 0; rep < CPU_REPETITIONS; rep++) {
-    for (const variant of variants) {
-      await withLoadedServer(variant, workload, async (server, load) => {
-        await runLoad({ ...load, durationSeconds: 1 });
-        const before = [cpuMs(server.pid), cpuMs(redisPid)] as const;
-        const result = await runLoad({ ...load, durationSeconds: CPU_SECONDS });
-        const requests = result.requestsPerSecond * CPU_SECONDS;
-        const sample = samples.get(variant.label)!;
-        sample.server.push(((cpuMs(server.pid) - before[0]) * 1000) / requests);
-        sample.redis.push(((cpuMs(redisPid) - before[1]) * 1000) / requests);
-      });
-    }
-  }
-  const anchor = samples.get(variants[variants.length - 1]!.label)!;
-  const rows = variants.map((v) => {
-    const { server, redis } = samples.get(v.label)!;
-    const ratio = (median(anchor.server) / median(server)).toFixed(2);
-    return `| ${v.label} | ${median(server).toFixed(0)} | ${ratio}× | ${median(redis).toFixed(0)} | ${server.map((x) => x.toFixed(0)).join(', ')} |`;
-  });
-  const table = [
-    `CPU time per request (${CPU_REPETITIONS} alternating runs of ${CPU_SECONDS} s, medians; "anchor ÷ this" > 1 means less CPU than the anchor):`,
-    '',
-    '| variant | server CPU µs / request | anchor ÷ this | redis-server CPU µs / request | server µs per run |',
-    '|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-  console.log(table);
-  return table;
-}
-
-async function startPrivateRedis(): Promise<{ url: string; pid: number | null; stop(): Promise<void> }> {
+export async function startPrivateRedis(): Promise<{
+  url: string;
+  pid: number | null;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sess-bench-redis-'));
   const child: ChildProcess = spawn(

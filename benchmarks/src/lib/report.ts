@@ -14,15 +14,19 @@ export function renderSection(
 ): string {
   const anchor = summaries[summaries.length - 1]!;
   const hasOps = summaries.some((s) => s.opsPerRequest !== undefined);
+  const hasStoreCpu = summaries.some((s) => s.medianStoreCpuUsPerRequest !== undefined);
   const rows = summaries.map((s) => {
     const ratio = (s.medianRps / anchor.medianRps).toFixed(2);
     const runs = s.runs.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
     const ops = !hasOps ? '' : ` ${s.opsPerRequest ?? '—'} |`;
     const cpu = `${s.medianCpuUsPerRequest.toFixed(0)} (${(anchor.medianCpuUsPerRequest / s.medianCpuUsPerRequest).toFixed(2)}×)`;
-    return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× | ${cpu} |${ops} ${runs} |`;
+    const store = !hasStoreCpu ? '' : ` ${s.medianStoreCpuUsPerRequest?.toFixed(0) ?? '—'} |`;
+    return `| ${s.label} | ${s.medianRps.toFixed(0)} | ${s.medianP99Ms} | ${ratio}× | ${cpu} |${store}${ops} ${runs} |`;
   });
   const opsHeader = hasOps ? ' store ops / request |' : '';
   const opsRule = opsHeader ? '---|' : '';
+  const storeHeader = hasStoreCpu ? ' redis-server CPU µs / request |' : '';
+  const storeRule = storeHeader ? '---|' : '';
   return [
     `### ${title}`,
     '',
@@ -32,8 +36,8 @@ export function renderSection(
       `${workload.connections} connections, ${workload.durationSeconds} s per run after ${workload.warmupSeconds} s warm-up, ` +
       `${workload.repetitions} alternating runs per variant, each server in its own process; medians reported.`,
     '',
-    `| variant | req/s (median) | p99 ms (median) | vs anchor | server CPU µs / request (anchor ÷ this) |${opsHeader} req/s per run |`,
-    `|---|---|---|---|---|${opsRule}---|`,
+    `| variant | req/s (median) | p99 ms (median) | vs anchor | server CPU µs / request (anchor ÷ this) |${storeHeader}${opsHeader} req/s per run |`,
+    `|---|---|---|---|---|${storeRule}${opsRule}---|`,
     ...rows,
     '',
     notes,

@@ -19,6 +19,10 @@ export interface StandardBenchmark {
   variants(workload: WorkloadName): Variant[];
   /** Text under a workload's table (extra measurements, notes). */
   notes?(name: WorkloadName, workload: Workload, results: VariantSummary[]): string | Promise<string>;
+  /** Also measure this process's CPU per request (a private redis-server), reported beside the server's. */
+  storePid?: number | null;
+  /** Workloads to run (default all of this benchmark's); BENCH_WORKLOADS=inc,read narrows it too. */
+  workloads?: WorkloadName[];
 }
 
 const PATHS: Record<WorkloadName, { path: string; createPath: string; title: string }> = {
@@ -31,14 +35,20 @@ const PATHS: Record<WorkloadName, { path: string; createPath: string; title: str
   },
 };
 
-/** The same workloads for every comparison, so sections compare alike. QUICK=1: a smoke run. */
+/**
+ * The same workloads for every comparison, so sections compare alike. QUICK=1: a smoke run.
+ * BENCH_SECONDS, BENCH_WARMUP and BENCH_REPS override the run length, warm-up and repetitions;
+ * BENCH_WORKLOADS (inc,read,signed-in) and BENCH_VARIANTS (a regular expression on row labels) narrow
+ * a run (for A/B checks; a section is written only when nothing is narrowed).
+ */
 export function standardWorkload(name: WorkloadName, quick: boolean): Workload {
+  const env = (key: string, fallback: number) => Number(process.env[key] ?? fallback);
   return {
     ...PATHS[name],
     connections: 50,
-    durationSeconds: quick ? 2 : 8,
-    warmupSeconds: quick ? 1 : 2,
-    repetitions: quick ? 1 : 5,
+    durationSeconds: env('BENCH_SECONDS', quick ? 2 : 8),
+    warmupSeconds: env('BENCH_WARMUP', quick ? 1 : 2),
+    repetitions: env('BENCH_REPS', quick ? 1 : 5),
   };
 }
 
@@ -48,12 +58,16 @@ export function standardWorkload(name: WorkloadName, quick: boolean): Workload {
  */
 export async function runStandardBenchmark(bench: StandardBenchmark): Promise<void> {
   const quick = process.env.QUICK === '1';
-  const names: WorkloadName[] = bench.signedIn ? ['inc', 'read', 'signed-in'] : ['inc', 'read'];
+  const all: WorkloadName[] = bench.signedIn ? ['inc', 'read', 'signed-in'] : ['inc', 'read'];
+  const only = process.env.BENCH_WORKLOADS?.split(',');
+  const names = all.filter((name) => !only || only.includes(name));
   const sections: string[] = [];
   for (const name of names) {
     const workload = standardWorkload(name, quick);
     console.log(`workload ${name}: GET ${workload.path}`);
-    const results = await compare(bench.variants(name), workload);
+    const pick = process.env.BENCH_VARIANTS ? new RegExp(process.env.BENCH_VARIANTS) : null;
+    const variants = bench.variants(name).filter((v) => !pick || pick.test(v.label));
+    const results = await compare(variants, workload, bench.storePid ?? null);
     const notes = (await bench.notes?.(name, workload, results)) ?? '';
     sections.push(
       renderSection(
@@ -65,6 +79,6 @@ export async function runStandardBenchmark(bench: StandardBenchmark): Promise<vo
       ),
     );
   }
-  if (quick) console.log(sections.join('\n\n'));
+  if (quick || process.env.BENCH_WORKLOADS || process.env.BENCH_VARIANTS) console.log(sections.join('\n\n'));
   else writeSection(bench.key, sections.join('\n\n'));
 }

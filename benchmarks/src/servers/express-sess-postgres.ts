@@ -3,6 +3,7 @@ import { session } from '@sess/express';
 import { PostgresStore } from '@sess/postgres';
 import express from 'express';
 import pg from 'pg';
+import { SESS_IDLE_TIMEOUT, sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { exposeStatementCounts } from './statement-counter.js';
 
@@ -18,9 +19,9 @@ const resetStatementCount = exposeStatementCounts(app, pool);
 const store = new PostgresStore({ pool, schema: process.env.SESS_SCHEMA ?? 'sess_bench' });
 await store.migrate();
 resetStatementCount(); // count request statements only
-const repository = createSessionRepository({ store });
+const repository = createSessionRepository({ store, ...SESS_IDLE_TIMEOUT });
 
-app.use(session({ repository }));
+app.use(session({ repository, cookie: sessCookie() }));
 app.get('/inc', (req, res) => {
   const count = ((req.session.get('count') as number | undefined) ?? 0) + 1;
   req.session.set('count', count);

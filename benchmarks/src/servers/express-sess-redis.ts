@@ -1,5 +1,6 @@
 import { session } from '@sess/express';
 import express from 'express';
+import { sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { sessRedisRepository } from './sess-redis-repository.js';
 import { principalOf, signedInAttributes } from './signed-in.js';
@@ -8,7 +9,7 @@ import { principalOf, signedInAttributes } from './signed-in.js';
 const repository = await sessRedisRepository();
 
 const app = express();
-app.use(session({ repository }));
+app.use(session({ repository, cookie: sessCookie() }));
 app.get('/inc', (req, res) => {
   const count = ((req.session.get('count') as number | undefined) ?? 0) + 1;
   req.session.set('count', count);

@@ -1,5 +1,6 @@
 import express from 'express';
 import session from 'express-session';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 
 // The anchor: express-session with its bundled MemoryStore, configured like @sess's defaults
@@ -7,10 +8,11 @@ import { announce } from './listen.js';
 const app = express();
 app.use(
   session({
-    secret: 'benchmark-secret-benchmark-secret',
+    secret: SECRET,
     resave: false,
     saveUninitialized: false,
     name: 'sid',
+    cookie: { maxAge: ONE_DAY_MS, secure: false },
   }),
 );
 app.get('/inc', (req, res) => {

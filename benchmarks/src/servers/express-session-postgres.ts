@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import express from 'express';
 import session from 'express-session';
 import pg from 'pg';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { exposeStatementCounts } from './statement-counter.js';
 
@@ -26,10 +27,11 @@ const store = new PgSession({
 app.use(
   session({
     store,
-    secret: 'benchmark-secret-benchmark-secret',
+    secret: SECRET,
     resave: false,
     saveUninitialized: false,
     name: 'sid',
+    cookie: { maxAge: ONE_DAY_MS, secure: false },
   }),
 );
 app.get('/inc', (req, res) => {

@@ -2,6 +2,7 @@ import { RedisStore } from 'connect-redis';
 import express from 'express';
 import session from 'express-session';
 import { createClient } from 'redis';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { signedInAttributes } from './signed-in.js';
 
@@ -15,10 +16,11 @@ const app = express();
 app.use(
   session({
     store: new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'bench:cr:' }),
-    secret: 'benchmark-secret-benchmark-secret',
+    secret: SECRET,
     resave: false,
     saveUninitialized: false,
     name: 'sid',
+    cookie: { maxAge: ONE_DAY_MS, secure: false },
   }),
 );
 app.get('/inc', (req, res) => {

@@ -1,5 +1,6 @@
 import { session } from '@sess/fastify';
 import Fastify from 'fastify';
+import { sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { sessRedisRepository } from './sess-redis-repository.js';
 import { principalOf, signedInAttributes } from './signed-in.js';
@@ -8,7 +9,7 @@ import { principalOf, signedInAttributes } from './signed-in.js';
 const repository = await sessRedisRepository();
 
 const app = Fastify();
-await app.register(session({ repository }));
+await app.register(session({ repository, cookie: sessCookie() }));
 app.get('/inc', async (request) => {
   const count = ((request.session.get('count') as number | undefined) ?? 0) + 1;
   request.session.set('count', count);

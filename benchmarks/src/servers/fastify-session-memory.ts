@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import Fastify from 'fastify';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 
 // The anchor: @fastify/session with its bundled memory store, configured like @sess's defaults (no
@@ -10,11 +11,11 @@ import { announce } from './listen.js';
 const app = Fastify();
 await app.register(fastifyCookie);
 await app.register(fastifySession, {
-  secret: 'benchmark-secret-benchmark-secret-benchmark',
+  secret: SECRET,
   cookieName: 'sid',
   saveUninitialized: false,
   rolling: false,
-  cookie: { secure: false },
+  cookie: { secure: false, maxAge: ONE_DAY_MS },
 });
 app.get('/inc', async (request) => {
   const count = ((request.session.get('count') as number | undefined) ?? 0) + 1;

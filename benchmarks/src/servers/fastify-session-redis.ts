@@ -3,6 +3,7 @@ import fastifySession from '@fastify/session';
 import { RedisStore } from 'connect-redis';
 import Fastify from 'fastify';
 import { createClient } from 'redis';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { signedInAttributes } from './signed-in.js';
 
@@ -16,11 +17,11 @@ await client.connect();
 const app = Fastify();
 await app.register(fastifyCookie);
 await app.register(fastifySession, {
-  secret: 'benchmark-secret-benchmark-secret-benchmark',
+  secret: SECRET,
   cookieName: 'sid',
   saveUninitialized: false,
   rolling: false,
-  cookie: { secure: false },
+  cookie: { secure: false, maxAge: ONE_DAY_MS },
   store: new RedisStore({ client, prefix: process.env.SESS_PREFIX ?? 'bench:fs:' }),
 });
 app.get('/inc', async (request) => {

@@ -3,6 +3,7 @@ import { HazelcastStore, type SessionMap, type SessionMapSource } from '@sess/ha
 import { session } from '@sess/koa';
 import { Client, JsonStringDeserializationPolicy } from 'hazelcast-client';
 import Koa from 'koa';
+import { SESS_IDLE_TIMEOUT, sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { principalOf, signedInAttributes } from './signed-in.js';
 
@@ -34,14 +35,14 @@ const store = new HazelcastStore({
   client: counting,
   mapName: process.env.SESS_MAP_NAME ?? 'bench-sessions',
 });
-const repository = createSessionRepository({ store });
+const repository = createSessionRepository({ store, ...SESS_IDLE_TIMEOUT });
 const app = new Koa();
 app.use(async (ctx, next) => {
   if (ctx.path !== '/__member-calls') return next();
   ctx.body = Object.fromEntries(memberCalls);
   if (ctx.query.reset) memberCalls.clear();
 });
-app.use(session({ repository }));
+app.use(session({ repository, cookie: sessCookie() }));
 let users = 0;
 app.use(async (ctx) => {
   if (ctx.path === '/inc') {

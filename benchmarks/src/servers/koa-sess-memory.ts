@@ -2,11 +2,12 @@ import { createSessionRepository } from '@sess/core';
 import { session } from '@sess/koa';
 import { MemoryStore } from '@sess/memory';
 import Koa from 'koa';
+import { SESS_IDLE_TIMEOUT, sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 
 const app = new Koa();
-const repository = createSessionRepository({ store: new MemoryStore() });
-app.use(session({ repository }));
+const repository = createSessionRepository({ store: new MemoryStore(), ...SESS_IDLE_TIMEOUT });
+app.use(session({ repository, cookie: sessCookie() }));
 app.use((ctx) => {
   if (ctx.path === '/inc') {
     const count = ((ctx.session.get('count') as number | undefined) ?? 0) + 1;

@@ -1,14 +1,16 @@
 import { session } from '@sess/koa';
 import Koa from 'koa';
+import { sessCookie } from './cookie-settings.js';
 import { announce } from './listen.js';
 import { sessRedisRepository } from './sess-redis-repository.js';
 import { principalOf, signedInAttributes } from './signed-in.js';
 
-// Our stack on Koa: @sess/koa + @sess/redis on a user-built ioredis client.
+// Our stack: @sess/koa + @sess/redis on a user-built ioredis client.
 const repository = await sessRedisRepository();
-const app = new Koa();
-app.use(session({ repository }));
+
 let users = 0;
+const app = new Koa();
+app.use(session({ repository, cookie: sessCookie() }));
 app.use(async (ctx) => {
   if (ctx.path === '/inc') {
     const count = ((ctx.session.get('count') as number | undefined) ?? 0) + 1;

@@ -1,13 +1,14 @@
 import Koa from 'koa';
 import session from 'koa-session';
+import { ONE_DAY_MS, SECRET } from './cookie-settings.js';
 import { announce } from './listen.js';
 
 /**
  * koa-session keeps sessions in the cookie itself unless given a store. A cookie session is not what
  * @sess does (server-side state, revocable, indexed), so the anchor gets an in-memory external store:
  * a Map of JSON strings with expiry, like express-session's MemoryStore, so both sides pay for
- * server-side storage and serialization. Unsigned cookie (the harness sends the one `sid` cookie,
- * and @sess's default cookie is unsigned too).
+ * server-side storage and serialization. Cookie settings as every benchmark server's
+ * (cookie-settings.ts): signed (koa-session's `sid.sig` cookie, keyed by `app.keys`), one day.
  */
 const sessions = new Map<string, { json: string; expiresAt: number }>();
 const store = {
@@ -30,7 +31,8 @@ const store = {
 };
 
 const app = new Koa();
-app.use(session({ key: 'sid', signed: false, maxAge: 'session', store }, app));
+app.keys = [SECRET];
+app.use(session({ key: 'sid', signed: true, maxAge: ONE_DAY_MS, store }, app));
 app.use((ctx) => {
   const data = ctx.session as unknown as { count?: number };
   if (ctx.path === '/inc') {

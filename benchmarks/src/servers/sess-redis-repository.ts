@@ -1,6 +1,7 @@
 import { createSessionRepository, type SessionRepository } from '@sess/core';
 import { RedisStore } from '@sess/redis';
 import { Redis } from 'ioredis';
+import { SESS_IDLE_TIMEOUT } from './cookie-settings.js';
 
 /** An ioredis client with the options @sess/redis' README recommends, connected. */
 export async function connectIoredis(options: { autoPipelining?: boolean } = {}): Promise<Redis> {
@@ -29,5 +30,5 @@ export async function sessRedisRepository(): Promise<SessionRepository> {
     batchWrites: process.env.BATCH_WRITES !== '0',
   });
   await store.ready();
-  return createSessionRepository({ store });
+  return createSessionRepository({ store, ...SESS_IDLE_TIMEOUT });
 }

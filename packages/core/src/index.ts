@@ -13,12 +13,13 @@ export {
   StoreUnavailableError,
   UnsupportedCapabilityError,
 } from './errors.js';
+export { type CookieHmac, useCookieHmac } from './http/cookie-hmac.js';
 export {
   type CookieOptions,
   type ResolvedCookieOptions,
   resolveCookieOptions,
 } from './http/cookie-options.js';
-export { type CookieSigner, createCookieSigner } from './http/cookie-signer.js';
+export { type CookieSigner, type CookieSignerOptions, createCookieSigner } from './http/cookie-signer.js';
 export type { HttpPort } from './http/http-port.js';
 export type { RequestSession, SessionCallback } from './http/request-session.js';
 export type { SessionHandle } from './http/session-handle.js';

@@ -1,12 +1,17 @@
+import { createHmac } from 'node:crypto';
 import {
   type RequestSession,
   type SessionData,
   type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
+  useCookieHmac,
 } from '@sess/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { expressPort } from './express-port.js';
+
+// Node's synchronous HMAC for signed cookies (core falls back to Web Crypto, which is asynchronous).
+useCookieHmac((secret) => (value) => createHmac('sha256', secret).update(value).digest('base64url'));
 
 declare global {
   namespace Express {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   type RequestSession,
   SessionConfigError,
@@ -5,10 +6,14 @@ import {
   type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
+  useCookieHmac,
 } from '@sess/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { fastifyPort } from './fastify-port.js';
+
+// Node's synchronous HMAC for signed cookies (core falls back to Web Crypto, which is asynchronous).
+useCookieHmac((secret) => (value) => createHmac('sha256', secret).update(value).digest('base64url'));
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,5 +1,6 @@
 /**
- * Where everything lives. Every key that belongs to one session shares the hash tag of the session's
+ * Where everything lives. Every key is `<prefix>{...`, and prefixes contain no braces, so the keys of
+ * two stores with different prefixes never meet, even when one prefix starts with the other. Every key that belongs to one session shares the hash tag of the session's
  * bucket, so one Lua script can update the session, the expiry schedule and the owner map atomically,
  * and on Redis Cluster they sit in one slot. Only the per-principal index lives elsewhere (a principal's
  * sessions are spread over many buckets), which is why it is maintained with separate commands.
@@ -55,6 +56,11 @@ export class KeyLayout {
     return `${this.bucketTag(bucket)}sweep-lock`;
   }
 
+  /** String with a TTL: which store instance sweeps this prefix now (see ExpirySweeper). */
+  get sweepLease(): string {
+    return `${this.prefix}{sweep-lease}`;
+  }
+
   /** The three keys a session's scripts take, in the order the scripts expect them. */
   sessionKeys(id: string): [session: string, expiries: string, owners: string] {
     const bucket = this.bucketOf(id);
@@ -69,8 +75,18 @@ export class KeyLayout {
     return bucket < this.buckets ? bucket : null;
   }
 
-  /** Set of session ids of one principal. The principal is kept verbatim: exact, never a pattern. */
+  /**
+   * Set of session ids of one principal. The principal is kept verbatim: exact, never a pattern. It sits
+   * inside the hash tag (spreading principals over cluster slots), after "p:", so that, like every key
+   * here, the key is the prefix followed by "{": with prefixes free of braces, the part before the first
+   * "{" names the prefix, and two prefixes never share a key.
+   */
   principalIndex(principal: string): string {
-    return `${this.prefix}p:${principal}`;
+    return `${this.indexKeyPrefix}${principal}}`;
+  }
+
+  /** What a principal index key starts with (a script appends the principal and "}"). */
+  get indexKeyPrefix(): string {
+    return `${this.prefix}{p:`;
   }
 }

@@ -21,10 +21,13 @@ import {
   DELETE,
   FINISH_MOVE,
   INDEX_ADD,
+  MOVE,
   SAVE,
   TOUCH,
+  UPDATE,
 } from './redis-scripts.js';
 import {
+  type RedisBackgroundSource,
   type RedisStoreOptions,
   type ResolvedRedisStoreOptions,
   resolveRedisStoreOptions,
@@ -47,17 +50,22 @@ export class RedisStore implements SessionStore {
   readonly #channel: string;
   readonly #events: EventChannel | null;
   readonly #sweeper: ExpirySweeper | null;
-  readonly #reportBackground: (error: unknown) => void;
+  readonly #reportBackground: (error: unknown, source: RedisBackgroundSource) => void;
   readonly #keyspaceSetup: Promise<void>;
+  /** Standalone or Sentinel: every key on one node, so one script may touch several buckets. */
+  readonly #oneNode: boolean;
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveRedisStoreOptions(options);
     this.#client = resolved.client;
+    this.#oneNode = !isCluster(resolved.client);
     this.layout = new KeyLayout(resolved.prefix, resolved.buckets);
-    this.#guard = new CommandGuard(this.#client, resolved.commandTimeoutMs, resolved.batchWrites);
-    this.#channel = resolved.events ? this.layout.channel : '';
     this.#reportBackground = backgroundReporter(resolved);
+    this.#guard = new CommandGuard(this.#client, resolved.operationTimeoutMs, resolved.batchWrites, (error) =>
+      this.#reportBackground(error, 'repair'),
+    );
+    this.#channel = resolved.events ? this.layout.channel : '';
     // Subscribed from the start, not on first listener: Pub/Sub only delivers what is published after
     // SUBSCRIBE is acknowledged, and the first request may come right after startup.
     const keyspace = resolved.events && resolved.sweeper && resolved.keyspaceNotifications !== 'off';
@@ -65,7 +73,7 @@ export class RedisStore implements SessionStore {
       ? new EventChannel(
           this.#client,
           this.layout.channel,
-          this.#reportBackground,
+          (error) => this.#reportBackground(error, 'events'),
           keyspace ? (key) => this.#keyExpired(key) : null,
         )
       : null;
@@ -83,13 +91,23 @@ export class RedisStore implements SessionStore {
           batchSize: resolved.sweepBatchSize,
           channel: this.#channel,
           unindex: (principal, ids) => this.#unindex(principal, ids),
-          onError: this.#reportBackground,
+          onError: (error) => this.#reportBackground(error, 'sweep'),
         })
       : null;
     this.#sweeper?.start();
+    // Sessions scheduled by any instance (heard on the channel) make the sweeper look at their bucket.
+    if (this.#events && this.#sweeper) {
+      const sweeper = this.#sweeper;
+      this.#events.add((event) => {
+        if (event.type === 'created' || event.type === 'id-changed')
+          sweeper.scheduled(this.layout.bucketOf(event.sessionId));
+      });
+    }
     this.#keyspaceSetup =
       keyspace && resolved.keyspaceNotifications === 'configure'
-        ? this.#enableKeyspaceNotifications().catch(this.#reportBackground)
+        ? this.#enableKeyspaceNotifications().catch((error: unknown) =>
+            this.#reportBackground(error, 'keyspace-config'),
+          )
         : Promise.resolve();
   }
 
@@ -124,29 +142,40 @@ export class RedisStore implements SessionStore {
 
   async save(write: SessionWrite): Promise<boolean> {
     const ttl = ttlOf(write.expiresAt, write.now);
+    if (
+      write.kind === 'update' &&
+      write.principal === undefined &&
+      write.removed.length === 0 &&
+      write.set.size <= 400
+    )
+      return this.#update(write, ttl);
     // Index first, session second: a crash in between leaves a stale index entry (repaired when read),
     // never a session its principal's index does not list.
     const indexTtl = 2 * ttl;
     const principalMode = write.principal === undefined ? '' : write.principal === null ? 'clear' : 'set';
-    if (typeof write.principal === 'string') await this.#index(write.principal, write.id, indexTtl);
+    // On one node, the index write and the session write go out together (one round trip; Redis runs
+    // them in order); on a Cluster they may be on different nodes, so the index is written first.
+    const indexed =
+      typeof write.principal === 'string' ? this.#index(write.principal, write.id, indexTtl) : undefined;
+    if (indexed && !this.#oneNode) await indexed;
     const fields = writeFields(write);
     const removed = write.removed.map((name) => `a:${name}`);
-    const reply = (await this.#guard.run('save', () =>
-      SAVE.run(this.#client, this.layout.sessionKeys(write.id), [
-        write.kind,
-        write.now,
-        ttl,
-        this.#channel,
-        write.id,
-        principalMode,
-        write.principal ?? '',
-        indexTtl,
-        fields.length / 2,
-        ...fields,
-        ...removed,
-      ]),
-    )) as Reply;
+    const saving = this.#guard.script('save', SAVE, this.layout.sessionKeys(write.id), [
+      write.kind,
+      write.now,
+      ttl,
+      this.#channel,
+      write.id,
+      principalMode,
+      write.principal ?? '',
+      indexTtl,
+      fields.length / 2,
+      ...fields,
+      ...removed,
+    ]);
+    const [reply] = (await Promise.all([saving, indexed])) as [Reply, unknown];
     const status = Number(reply[0]);
+    if (write.kind === 'create') this.#sweeper?.scheduled(this.layout.bucketOf(write.id));
     if (status === -1) {
       throw new SessionConflictError('A session with this id already exists in Redis (create-if-absent)');
     }
@@ -159,14 +188,23 @@ export class RedisStore implements SessionStore {
     return true;
   }
 
+  /** The common update (attributes and timestamps only) through the lean UPDATE script. */
+  async #update(write: SessionWrite, ttl: number): Promise<boolean> {
+    const [session, expiries] = this.layout.sessionKeys(write.id);
+    const args: (string | number)[] = [write.now, ttl, write.expiresAt, write.id, ...writeFields(write)];
+    const reply = (await this.#guard.script('save', UPDATE, [session, expiries], args)) as Reply;
+    if (reply[0] !== 1) return false;
+    if (reply[1] === 1) await this.#index(String(reply[2]), write.id, Number(reply[3]));
+    return true;
+  }
+
   async touch(touch: SessionTouch): Promise<boolean> {
     const [session, expiries] = this.layout.sessionKeys(touch.id);
-    const reply = (await this.#guard.run('touch', () =>
-      TOUCH.run(
-        this.#client,
-        [session, expiries],
-        [touch.now, ttlOf(touch.expiresAt, touch.now), touch.lastAccessedAt, touch.expiresAt, touch.id],
-      ),
+    const reply = (await this.#guard.script(
+      'touch',
+      TOUCH,
+      [session, expiries],
+      [touch.now, ttlOf(touch.expiresAt, touch.now), touch.lastAccessedAt, touch.expiresAt, touch.id],
     )) as Reply;
     if (reply[0] !== 1) return false;
     if (reply[1] === 1) await this.#index(String(reply[2]), touch.id, Number(reply[3]));
@@ -174,16 +212,19 @@ export class RedisStore implements SessionStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const reply = (await this.#guard.run('delete', () =>
-      DELETE.run(this.#client, this.layout.sessionKeys(id), [id, this.#channel]),
-    )) as Reply;
+    const reply = (await this.#guard.script('delete', DELETE, this.layout.sessionKeys(id), [
+      id,
+      this.#channel,
+    ])) as Reply;
     if (reply[1] === 1) await this.#unindex(String(reply[2]), [id]);
     return reply[0] === 1;
   }
 
   async findByPrincipal(principal: string): Promise<SessionRecord[]> {
     const index = this.layout.principalIndex(principal);
-    const ids = await this.#guard.run('findByPrincipal', () => this.#client.smembers(index));
+    const ids = await this.#guard.repairing('findByPrincipal', index, 'set', () =>
+      this.#client.smembers(index),
+    );
     const records: SessionRecord[] = [];
     const stale: string[] = [];
     await Promise.all(
@@ -206,10 +247,9 @@ export class RedisStore implements SessionStore {
   }
 
   async changeId(oldId: string, newId: string, now: number): Promise<boolean> {
+    if (this.#oneNode) return this.#move(oldId, newId, now);
     const oldKeys = this.layout.sessionKeys(oldId);
-    const begun = (await this.#guard.run('changeId', () =>
-      BEGIN_MOVE.run(this.#client, oldKeys, [now, newId, oldId]),
-    )) as Reply;
+    const begun = (await this.#guard.script('changeId', BEGIN_MOVE, oldKeys, [now, newId, oldId])) as Reply;
     if (begun[0] !== 1) return false;
     const ttl = Number(begun[1]);
     const undo = [newId, oldId, String(begun[2]), String(begun[3]), String(begun[4])];
@@ -221,19 +261,17 @@ export class RedisStore implements SessionStore {
     }
     try {
       if (principal !== null) await this.#index(principal, newId, 2 * ttl);
-      const adopted = await this.#guard.run('changeId', () =>
-        ADOPT.run(this.#client, this.layout.sessionKeys(newId), [
-          ttl,
-          newId,
-          oldId,
-          this.#channel,
-          principal === null ? '0' : '1',
-          principal ?? '',
-          2 * ttl,
-          fields.length / 2,
-          ...fields,
-        ]),
-      );
+      const adopted = await this.#guard.script('changeId', ADOPT, this.layout.sessionKeys(newId), [
+        ttl,
+        newId,
+        oldId,
+        this.#channel,
+        principal === null ? '0' : '1',
+        principal ?? '',
+        2 * ttl,
+        fields.length / 2,
+        ...fields,
+      ]);
       if (adopted === -1) {
         throw new SessionConflictError(
           'Cannot change the session id: a session with the new id already exists',
@@ -247,10 +285,30 @@ export class RedisStore implements SessionStore {
         .catch(() => undefined);
       throw error;
     }
+    this.#sweeper?.scheduled(this.layout.bucketOf(newId));
     await Promise.all([
       this.#guard.run('changeId', () => FINISH_MOVE.run(this.#client, [oldKeys[0]], [newId])),
       principal === null ? undefined : this.#unindex(principal, [oldId]),
     ]);
+    return true;
+  }
+
+  /** changeId in one script and one round trip, where all keys are on one node (not Cluster). */
+  async #move(oldId: string, newId: string, now: number): Promise<boolean> {
+    const reply = (await this.#guard.script(
+      'changeId',
+      MOVE,
+      [...this.layout.sessionKeys(oldId), ...this.layout.sessionKeys(newId)],
+      [now, newId, oldId, this.#channel, this.layout.indexKeyPrefix],
+    )) as Reply;
+    if (reply[0] === -1) {
+      throw new SessionConflictError(
+        'Cannot change the session id: a session with the new id already exists',
+      );
+    }
+    if (reply[0] !== 1) return false;
+    this.#sweeper?.scheduled(this.layout.bucketOf(newId));
+    if (reply[1] === 1) this.#guard.reportRepair(`${this.layout.indexKeyPrefix}…}`, 'set');
     return true;
   }
 
@@ -316,13 +374,14 @@ export class RedisStore implements SessionStore {
   }
 
   async #index(principal: string, id: string, ttl: number): Promise<void> {
-    await this.#guard.run('index', () =>
-      INDEX_ADD.run(this.#client, [this.layout.principalIndex(principal)], [id, ttl]),
-    );
+    const index = this.layout.principalIndex(principal);
+    const reply = await this.#guard.run('index', () => INDEX_ADD.run(this.#client, [index], [id, ttl]));
+    if (reply === 2) this.#guard.reportRepair(index, 'set');
   }
 
   async #unindex(principal: string, ids: string[]): Promise<void> {
-    await this.#guard.run('index', () => this.#client.srem(this.layout.principalIndex(principal), ...ids));
+    const index = this.layout.principalIndex(principal);
+    await this.#guard.repairing('index', index, 'set', () => this.#client.srem(index, ...ids));
   }
 }
 
@@ -332,12 +391,23 @@ function ttlOf(expiresAt: number, now: number): number {
 }
 
 /** Background errors go to the user's hook, or to console.warn at most once a minute (outages repeat). */
-function backgroundReporter(options: ResolvedRedisStoreOptions): (error: unknown) => void {
-  if (options.onBackgroundError) return options.onBackgroundError;
+function backgroundReporter(
+  options: ResolvedRedisStoreOptions,
+): (error: unknown, source: RedisBackgroundSource) => void {
+  const hook = options.onBackgroundError;
+  if (hook) {
+    return (error, source) => {
+      try {
+        hook(error, source);
+      } catch {
+        // A throwing hook must not stop the sweeper or the subscriber.
+      }
+    };
+  }
   let last = 0;
-  return (error) => {
-    const now = Date.now();
-    if (now - last > 60_000) console.warn('[@sess/redis] background work failed (will retry):', error);
+  return (error, source) => {
+    const now = options.clock.now();
+    if (now - last > 60_000) console.warn(`[@sess/redis] background work (${source}) failed:`, error);
     last = now;
   };
 }

@@ -40,7 +40,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
     store = new RedisStore({
       client,
       prefix: 'fault:',
-      commandTimeoutMs: TIMEOUT_MS,
+      operationTimeoutMs: TIMEOUT_MS,
       sweepIntervalMs: 200,
       onBackgroundError: () => undefined,
     });
@@ -89,7 +89,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
     expect(await waitFor(() => events.filter((e) => e.type === 'created').length >= 50, 3000)).toBe(true);
   });
 
-  it('a Redis that stops answering fails each operation within commandTimeoutMs, typed', async () => {
+  it('a Redis that stops answering fails each operation within operationTimeoutMs, typed', async () => {
     const admin = new Redis({ port: PORT, host: '127.0.0.1' });
     try {
       await admin.client('PAUSE', 1500, 'ALL');
@@ -124,7 +124,7 @@ describe.skipIf(!available)('faults: Redis killed and restarted under traffic', 
     const other = new RedisStore({
       client: lenient,
       prefix: 'fault:',
-      commandTimeoutMs: TIMEOUT_MS,
+      operationTimeoutMs: TIMEOUT_MS,
       events: false,
       onBackgroundError: () => undefined,
     });

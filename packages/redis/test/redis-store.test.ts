@@ -241,7 +241,7 @@ describeRedis('RedisStore on standalone Redis', () => {
     off();
   });
 
-  it('a schedule entry lost (deleted by hand) or a key made persistent is put back by the next write', async () => {
+  it('a schedule entry lost (deleted by hand) is put back by the next touch; a key made persistent gets its TTL back from the next write', async () => {
     const store = newStore();
     const bucket = store.layout.bucketOf('h1');
     const t0 = Date.now();
@@ -251,11 +251,14 @@ describeRedis('RedisStore on standalone Redis', () => {
     expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
     await raw.persist(store.layout.session('h1'));
     await raw.zrem(store.layout.expiries(bucket), 'h1');
+    // The common update (lean script) restores the TTL but does not look at the schedule (that would
+    // cost every update a sorted-set lookup); the next touch puts the entry back.
     await store.save(
       write('h1', { kind: 'update', now: t0, principal: undefined, set: new Map([['a', '1']]) }),
     );
-    expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
     expect(await raw.pttl(store.layout.session('h1'))).toBeGreaterThan(0);
+    await store.touch({ id: 'h1', now: t0, lastAccessedAt: t0, expiresAt: t0 + 60_000 });
+    expect(await raw.zscore(store.layout.expiries(bucket), 'h1')).not.toBeNull();
   });
 
   it('a rename in progress hides the old id from loads, updates and touches', async () => {
@@ -414,13 +417,95 @@ describeRedis('RedisStore on standalone Redis', () => {
     await store.close();
     expect(client.status).toBe('ready');
     expect(() => redisStore({ client, buckets: 0 })).toThrow(/buckets/);
-    expect(() => redisStore({ client, commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs/);
+    expect(() => redisStore({ client, operationTimeoutMs: -1 })).toThrow(/operationTimeoutMs/);
     expect(() => redisStore({ client: {} as never })).toThrow(/client/);
     const quiet = redisStore({ client, events: false, sweeper: false });
     expect(storeCapabilities(quiet).events).toBe(false);
     expect(quiet.subscribe).toBeUndefined();
     createSessionRepository({ store: quiet, clock: createManualClock() }); // a usable store without events
     await quiet.close();
+    const configError = (build: () => unknown) => {
+      try {
+        build();
+      } catch (error) {
+        return isSessionError(error) && error.code;
+      }
+      return 'no error';
+    };
+    expect(configError(() => redisStore({ client, prefix: 'app:{x}:' }))).toBe('CONFIG');
+    expect(configError(() => redisStore({ client, commandTimeoutMs: 10 } as never))).toBe('CONFIG');
+    expect(configError(() => redisStore({ client, onBackgroundError: 1 as never }))).toBe('CONFIG');
+    expect(configError(() => redisStore({ client, clock: {} as never }))).toBe('CONFIG');
+  });
+
+  it('nested prefixes ("app:" and "app:p:") never share a key', async () => {
+    const outer = newStore({ prefix: `${run}nest:app:`, sweeper: false });
+    const inner = newStore({ prefix: `${run}nest:app:p:`, sweeper: false });
+    await inner.save(write('n1', { set: new Map([['a', '1']]) }));
+    // A principal that, with the old layout (<prefix>p:<principal>), named inner's session key.
+    const principal = `{b${inner.layout.bucketOf('n1')}}:s:n1`;
+    expect(await outer.save(write('o1', { principal }))).toBe(true);
+    expect((await inner.load('n1'))?.attributes.get('a')).toBe('1');
+    expect((await outer.findByPrincipal(principal)).map((r) => r.id)).toEqual(['o1']);
+    // And the other way round: inner's principal index is not one of outer's keys.
+    expect(await inner.save(write('n2', { principal: 'x' }))).toBe(true);
+    for (const key of [
+      inner.layout.principalIndex('x'),
+      inner.layout.session('n2'),
+      inner.layout.sweepLease,
+    ]) {
+      expect(outer.layout.bucketOfSessionKey(key)).toBeNull();
+      expect(key.slice(0, key.indexOf('{'))).toBe(inner.layout.prefix);
+    }
+  });
+
+  it('a principal index of the wrong type is replaced, reported, and writes for that user go on', async () => {
+    const reports: [unknown, string][] = [];
+    const store = newStore({ onBackgroundError: (error, source) => reports.push([error, source]) });
+    const index = store.layout.principalIndex('gus');
+    await raw.set(index, 'not a set');
+    expect(await store.save(write('w1', { principal: 'gus' }))).toBe(true);
+    expect(await raw.smembers(index)).toEqual(['w1']);
+    expect(reports.map(([, source]) => source)).toEqual(['repair']);
+    await raw.del(index);
+    await raw.hset(index, 'x', '1');
+    expect((await store.findByPrincipal('gus')).map((r) => r.id)).toEqual([]);
+    expect(await raw.type(index)).toBe('none');
+    expect(await store.save(write('w2', { principal: 'gus' }))).toBe(true);
+    expect((await store.findByPrincipal('gus')).map((r) => r.id)).toEqual(['w2']);
+    await raw.set(index, 'again');
+    expect(await store.delete('w2')).toBe(true); // unindexes: repaired on the way
+    expect(reports.filter(([, source]) => source === 'repair')).toHaveLength(3);
+    expect(isSessionError(reports[0]![0]) && (reports[0]![0] as { code: string }).code).toBe('DECODE');
+  });
+
+  it('an expiry schedule or owner map of the wrong type is replaced, reported, and serving goes on', async () => {
+    const reports: [unknown, string][] = [];
+    const store = newStore({ onBackgroundError: (error, source) => reports.push([error, source]) });
+    const bucket = store.layout.bucketOf('k1');
+    await raw.set(store.layout.expiries(bucket), 'not a zset');
+    await raw.set(store.layout.owners(bucket), 'not a hash');
+    expect(await store.save(write('k1', { principal: 'hal' }))).toBe(true); // create: both repaired
+    expect(await raw.type(store.layout.expiries(bucket))).toBe('zset');
+    expect(await raw.hget(store.layout.owners(bucket), 'k1')).toBe('hal');
+    await raw.del(store.layout.expiries(bucket));
+    await raw.set(store.layout.expiries(bucket), 'x');
+    const now = Date.now();
+    // A shortened timeout makes the lean update look at the schedule.
+    expect(
+      await store.save(write('k1', { kind: 'update', now, principal: undefined, expiresAt: now + 1000 })),
+    ).toBe(true);
+    expect(await raw.zscore(store.layout.expiries(bucket), 'k1')).not.toBeNull();
+    await raw.del(store.layout.expiries(bucket));
+    await raw.set(store.layout.expiries(bucket), 'x');
+    expect(await store.touch({ id: 'k1', now, lastAccessedAt: now, expiresAt: now + 60_000 })).toBe(true);
+    await raw.set(store.layout.expiries(bucket), 'x');
+    expect(await store.sweepExpired()).toBe(0); // the sweeper repairs too
+    await raw.set(store.layout.owners(bucket), 'x');
+    expect(await store.changeId('k1', 'k2', now)).toBe(true);
+    expect((await store.load('k2'))?.principal).toBe('hal');
+    expect(reports.map(([, source]) => source)).toEqual(Array(reports.length).fill('repair'));
+    expect(reports.length).toBeGreaterThanOrEqual(6);
   });
 });
 

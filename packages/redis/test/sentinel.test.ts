@@ -75,7 +75,7 @@ if (available) {
       const store = new RedisStore({
         client,
         prefix: 'sentinel-failover:',
-        commandTimeoutMs: 1000,
+        operationTimeoutMs: 1000,
         onBackgroundError: (error) => background.push(error),
       });
       await store.ready();
