@@ -49,13 +49,18 @@ app.get('/', (c) =>
 <p>From a shell: <code>curl -c jar -b jar http://${hostname}:${port}/inc</code></p>`),
 );
 
+/** One query parameter; undefined when it is missing or repeated (`?k=a&k=b`), which gets a 400. */
+function param(values: string[] | undefined): string | undefined {
+  return values?.length === 1 ? values[0] : undefined;
+}
+
 app.get('/login', async (c) => {
-  const user = c.req.queries('user');
-  if (user?.length !== 1 || !user[0]) return c.text('user is required, once', 400);
+  const user = param(c.req.queries('user'));
+  if (!user) return c.text('user is required, once', 400);
   const session = c.var.session;
   await session.regenerate(); // a new sealed id: the old cookie is denied
-  session.principal = user[0];
-  return c.text(`logged in as ${user[0]}`);
+  session.principal = user;
+  return c.text(`logged in as ${user}`);
 });
 
 app.get('/logout', async (c) => {
@@ -83,18 +88,17 @@ app.get('/inc', (c) => {
 });
 
 app.get('/set', (c) => {
-  const key = c.req.queries('k');
-  const value = c.req.queries('v');
-  if (key?.length !== 1 || !key[0] || (value !== undefined && value.length !== 1))
-    return c.text('k is required, k and v at most once', 400);
-  c.var.session.set(key[0], value?.[0] ?? '');
+  const key = param(c.req.queries('k'));
+  const value = param(c.req.queries('v'));
+  if (!key || value === undefined) return c.text('k and v are required, once each', 400);
+  c.var.session.set(key, value);
   return c.text('ok');
 });
 
 app.get('/get', (c) => {
-  const key = c.req.queries('k');
-  if (key?.length !== 1 || !key[0]) return c.text('k is required, once', 400);
-  return c.json(c.var.session.get(key[0]) ?? null);
+  const key = param(c.req.queries('k'));
+  if (!key) return c.text('k is required, once', 400);
+  return c.json(c.var.session.get(key) ?? null);
 });
 
 // A cookie store has no index of sessions by user (they live in browsers): only this one is known.
@@ -106,8 +110,12 @@ app.get('/sessions', (c) => {
 
 app.onError((error, c) => {
   if (error instanceof CookieTooLargeError) return c.json({ error: 'SESSION_TOO_LARGE' }, 413);
+  // INVALID_DATA: a principal or attribute name no store can hold, or a session over its size limits.
   if (isSessionError(error))
-    return c.json({ error: error.code }, error.code === 'STORE_UNAVAILABLE' ? 503 : 500);
+    return c.json(
+      { error: error.code },
+      error.code === 'STORE_UNAVAILABLE' ? 503 : error.code === 'INVALID_DATA' ? 400 : 500,
+    );
   console.error(error);
   return c.json({ error: 'UNEXPECTED' }, 500);
 });
