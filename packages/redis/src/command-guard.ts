@@ -1,4 +1,5 @@
 import { isSessionError, SessionDecodeError, StoreUnavailableError } from '@sess/core';
+import { translateStoreError, withDeadline } from '@sess/core/store';
 import type { LuaScript } from './lua-script.js';
 import type { RedisClient } from './redis-client.js';
 import { REPAIR } from './redis-scripts.js';
@@ -93,45 +94,23 @@ export class CommandGuard {
       );
     }
     this.#batcher.hold();
-    // One promise and one timer per operation (no Promise.race, no async wrapper): this is on the
-    // path of every request.
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new StoreUnavailableError(
-            `Redis ${operation} did not answer within ${this.#timeoutMs} ms (operationTimeoutMs); Redis is down or overloaded`,
-          ),
-        );
-      }, this.#timeoutMs);
-      const fail = (error: unknown) => {
-        clearTimeout(timer);
-        reject(translate(operation, error));
-      };
-      let pending: Promise<T>;
-      try {
-        pending = command();
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      pending.then((value) => {
-        clearTimeout(timer);
-        resolve(value);
-      }, fail);
-    });
+    return withDeadline(
+      {
+        store: 'redis',
+        operation,
+        timeoutMs: this.#timeoutMs,
+        classify: (error) => translate(operation, error),
+      },
+      command,
+    );
   }
 }
 
-/** Maps what ioredis rejects with to @sess' typed errors; our own errors pass through unchanged. */
-export function translate(operation: string, error: unknown): unknown {
-  if (isSessionError(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/WRONGTYPE/.test(message)) {
-    return new SessionDecodeError(`Redis ${operation}: the session key holds a value of the wrong type`, {
-      cause: error,
-    });
-  }
-  return new StoreUnavailableError(`Redis ${operation} failed: ${message}`, { cause: error });
+/** Maps what ioredis rejects with to @sess' typed errors: Redis' WRONGTYPE means data not ours to read. */
+export function translate(operation: string, error: unknown): Error {
+  return translateStoreError('redis', operation, error, {
+    isDecode: (e) => /WRONGTYPE/.test(e instanceof Error ? e.message : String(e)),
+  });
 }
 
 /** A SessionDecodeError made from Redis' WRONGTYPE answer (see translate). */
