@@ -16,7 +16,7 @@ await runStandardBenchmark({
     },
   ],
   notes: () =>
-    'Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, maxAgeMs }`, so `rolling` is on). ' +
+    'Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, persistent: true }` with a one-day `idleTimeoutMs`, so `rolling` is on). ' +
     'Anchor: `secret`, `cookie.maxAge` one day, `resave: false`, `saveUninitialized: false`. A bare ' +
     'Express route (the ceiling row of the Express + Redis section) costs most of either column.',
 });

@@ -19,7 +19,7 @@ const CONCURRENT_USERS = 50;
 const REQUESTS_PER_USER = 20;
 const NOTES = `Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent
 for one day, re-sent whenever the session is saved; @sess configured as its docs show
-(\`cookie: { secrets, maxAgeMs }\`), express-session with \`secret\` and \`cookie.maxAge\` one day.
+(\`cookie: { secrets, persistent: true }\` with a one-day \`idleTimeoutMs\`), express-session with \`secret\` and \`cookie.maxAge\` one day.
 
 "Store ops / request" is statements per request, counted in a separate server process of the
 same variant (env COUNT_STATEMENTS=1, same table), which wraps the pool's \`query\` and counts every

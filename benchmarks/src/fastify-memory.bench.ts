@@ -13,7 +13,7 @@ const variants = [
   },
 ];
 const notes =
-  'Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, maxAgeMs }`, so `rolling` is on). ' +
+  'Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, persistent: true }` with a one-day `idleTimeoutMs`, so `rolling` is on). ' +
   'Anchor: `secret`, `cookie.maxAge` one day, `saveUninitialized: false`, `rolling: false` (its default ' +
   're-saves and re-sends every session on every request), `cookie.secure: false` for plain HTTP.';
 await runStandardBenchmark({

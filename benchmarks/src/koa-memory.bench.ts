@@ -12,7 +12,7 @@ const variants = [
 const notes =
   'koa-session stores the session in the cookie unless given a store; the anchor gets an in-memory ' +
   "external store (a Map of JSON strings with expiry, like express-session's MemoryStore) so both " +
-  'sides keep server-side sessions. Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, maxAgeMs }`, so `rolling` is on). ' +
+  'sides keep server-side sessions. Same cookie settings on both sides (servers/cookie-settings.ts): signed with one secret, persistent for one day, re-sent whenever the session is saved; @sess configured as its docs show (`cookie: { secrets, persistent: true }` with a one-day `idleTimeoutMs`, so `rolling` is on). ' +
   'Anchor: `signed: true` (a `sid.sig` cookie keyed by `app.keys`), `maxAge` one day, its defaults otherwise.';
 await runStandardBenchmark({
   key: 'koa-memory',
