@@ -1,6 +1,7 @@
 // By relative path: the member helpers are test support of @sess/hazelcast, not its published API.
 import { MEMBER_VERSION, MemberCluster } from '../../packages/hazelcast/test/members/hazelcast-members.js';
 import { COUNTING_NOTE, runRedisBenchmark } from './lib/redis-bench.js';
+import { ourId } from './lib/redis-variants.js';
 
 /**
  * @sess/koa + @sess/hazelcast next to @sess/koa + @sess/redis, same workloads, same run: two private
@@ -43,7 +44,7 @@ throughput is the less telling figure.`;
           server: 'koa-sess-redis.ts',
           cookieName: 'sid',
           env: { REDIS_URL: redis.redisUrl, SESS_PREFIX: 'bench:koa:' },
-          measureOpsPerRequest: redis.countCommands((c) => c),
+          measureOpsPerRequest: redis.countCommands(ourId),
         },
       ];
     },

@@ -11,7 +11,7 @@ export interface RedisStack {
 }
 
 /** Our id from our cookie value: the id, without its signature when signed. */
-const ourId = (value: string) => value.replace(/\.[^.]*$/, '');
+export const ourId = (value: string) => value.replace(/\.[^.]*$/, '');
 
 /**
  * The rows of every Redis comparison, in the same order on every framework: ours configured as the
