@@ -54,7 +54,12 @@ describe.skipIf(skip !== null)(`faults on a live cluster (${skip ?? 'two members
     const repo = createSessionRepository({ store: watcher });
     offs.push(watcher.subscribe((event) => events.push(event)));
     offs.push(repo.onEventsMissed((gap) => gaps.push(gap)));
-    await watcher.load('probe'.padEnd(43, 'x')); // the entry listener is registered
+    // A write through the watcher waits for its listener's registration; once that write's own
+    // 'created' arrives, every later write of the writer is heard.
+    await repo.save(repo.createSession().set('probe', 1));
+    if (!(await waitFor(() => events.length >= 1, 10_000)))
+      throw new Error('the watcher never heard its probe');
+    events.length = 0;
   }, 90_000);
 
   afterAll(async () => {

@@ -136,7 +136,12 @@ describe.skipIf(cluster === null)(`a live member (${skip ?? 'shared cluster'})`,
     const seen: StoreEvent[] = [];
     const off = other.subscribe((event) => seen.push(event));
     try {
-      await other.load('probe'.padEnd(43, 'x')); // the listener is registered before any write
+      // A write through the peer waits for its listener's registration; once its own 'created'
+      // arrives, every later write of the other process is heard.
+      const otherRepo = createSessionRepository({ store: other });
+      await otherRepo.save(otherRepo.createSession().set('probe', 1));
+      expect(await waitFor(() => seen.length >= 1, 5000)).toBe(true);
+      seen.length = 0;
       const session = repo.createSession().set('a', 1);
       await repo.save(session);
       const oldId = session.id;
