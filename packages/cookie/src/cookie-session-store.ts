@@ -6,11 +6,12 @@ import {
   type SessionStore,
   type SessionWrite,
 } from '@sess/core';
+import { toBase64url } from '@sess/core/store';
 import { CookieTooLargeError } from './cookie-too-large-error.js';
 import type { DenyList } from './deny-list.js';
 import { type InFlightSession, InFlightSessions } from './in-flight-sessions.js';
 import { encodeSealedSession, expiresAtOf, type SealedSession } from './sealed-session.js';
-import { type Sealer, toBase64url } from './sealer.js';
+import type { Sealer } from './sealer.js';
 
 export interface CookieSessionStoreSettings {
   readonly sealer: Sealer;

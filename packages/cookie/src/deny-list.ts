@@ -1,6 +1,6 @@
 import { type Clock, SessionConflictError, type SessionStore } from '@sess/core';
+import { toBase64url } from '@sess/core/store';
 import type { SealedSession } from './sealed-session.js';
-import { toBase64url } from './sealer.js';
 
 /**
  * The server-side half that makes logout real: a set of refused session ids (and per-principal

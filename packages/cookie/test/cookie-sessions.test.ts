@@ -4,10 +4,10 @@ import {
   SessionConfigError,
   StoreUnavailableError,
 } from '@sess/core';
+import { fromBase64url, toBase64url } from '@sess/core/store';
 import { MemoryStore } from '@sess/memory';
 import { describe, expect, it } from 'vitest';
 import { CookieTooLargeError, cookieSessions } from '../src/index.js';
-import { fromBase64url, toBase64url } from '../src/sealer.js';
 import { SECRET_A, SECRET_B, testApp } from './helpers.js';
 
 describe('sealed cookie sessions', () => {

@@ -1,3 +1,4 @@
+import { toBase64url } from './encoding/base64url.js';
 import { SessionConfigError } from './errors.js';
 
 /**
@@ -8,26 +9,6 @@ export interface SessionIdGenerator {
   generate(): string;
   /** True when `id` has the shape this generator produces. Called on every incoming id. */
   isValid(id: string): boolean;
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function base64url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]!;
-  }
-  return out;
 }
 
 export interface RandomIdOptions {
@@ -45,7 +26,7 @@ export function randomIdGenerator(options: RandomIdOptions = {}): SessionIdGener
   const shape = new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
   return {
     generate() {
-      return base64url(globalThis.crypto.getRandomValues(new Uint8Array(bytes)));
+      return toBase64url(globalThis.crypto.getRandomValues(new Uint8Array(bytes)));
     },
     isValid(id) {
       return id.length === length && shape.test(id);

@@ -1,3 +1,4 @@
+import { toBase64url } from '../encoding/base64url.js';
 import { type CookieHmac, registeredCookieHmac } from './cookie-hmac.js';
 
 /**
@@ -26,12 +27,6 @@ export interface CookieSignerOptions {
 }
 
 const encoder = new TextEncoder();
-
-function toBase64url(buffer: ArrayBuffer): string {
-  let binary = '';
-  for (const byte of new Uint8Array(buffer)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -67,7 +62,9 @@ export function createCookieSigner(
       ),
     );
     return toBase64url(
-      await globalThis.crypto.subtle.sign('HMAC', await webKeys[index]!, encoder.encode(value)),
+      new Uint8Array(
+        await globalThis.crypto.subtle.sign('HMAC', await webKeys[index]!, encoder.encode(value)),
+      ),
     );
   };
   const remember = (value: string, index: number, mac: string): void => {

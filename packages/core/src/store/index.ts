@@ -3,6 +3,7 @@
  * application API. The built-in stores use exactly these.
  */
 
+export { fromBase64url, toBase64url } from '../encoding/base64url.js';
 export type {
   EventGap,
   SessionEventType,
