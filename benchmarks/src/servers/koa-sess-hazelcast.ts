@@ -4,8 +4,8 @@ import { session } from '@sess/koa';
 import { Client, JsonStringDeserializationPolicy } from 'hazelcast-client';
 import Koa from 'koa';
 import { SESS_IDLE_TIMEOUT, sessCookie } from './cookie-settings.js';
+import { koaSessRoutes } from './koa-sess-routes.js';
 import { announce } from './listen.js';
-import { principalOf, signedInAttributes } from './signed-in.js';
 
 // Our stack on Koa: @sess/koa + @sess/hazelcast on a user-built client, configured as the store's
 // README recommends (raw JSON text). Member calls are counted at the map for GET /__member-calls.
@@ -43,20 +43,5 @@ app.use(async (ctx, next) => {
   if (ctx.query.reset) memberCalls.clear();
 });
 app.use(session({ repository, cookie: sessCookie() }));
-let users = 0;
-app.use(async (ctx) => {
-  if (ctx.path === '/inc') {
-    const count = ((ctx.session.get('count') as number | undefined) ?? 0) + 1;
-    ctx.session.set('count', count);
-    ctx.body = String(count);
-  } else if (ctx.path === '/read') {
-    ctx.body = String(ctx.session.get('count') ?? 0);
-  } else if (ctx.path === '/login') {
-    await ctx.session.regenerate(); // what a login does: a new id for the now privileged session
-    const user = ++users;
-    for (const [name, value] of Object.entries(signedInAttributes(user))) ctx.session.set(name, value);
-    ctx.session.principal = principalOf(user);
-    ctx.body = 'signed in';
-  }
-});
+app.use(koaSessRoutes());
 announce(app.listen(Number(process.env.PORT ?? 0), '127.0.0.1'));
