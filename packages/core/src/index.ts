@@ -21,7 +21,7 @@ export {
 } from './http/cookie-options.js';
 export { type CookieSigner, type CookieSignerOptions, createCookieSigner } from './http/cookie-signer.js';
 export type { HttpPort } from './http/http-port.js';
-export type { RequestSession, SessionCallback } from './http/request-session.js';
+export { type RequestSession, type SessionCallback, typedSession } from './http/request-session.js';
 export type { SessionHandle } from './http/session-handle.js';
 export {
   compositeIdResolver,

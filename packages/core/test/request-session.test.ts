@@ -5,6 +5,7 @@ import {
   type HttpPort,
   type SessionEvent,
   type SessionManager,
+  typedSession,
 } from '../src/index.js';
 import { MapStore } from './map-store.js';
 
@@ -143,5 +144,17 @@ describe('what the application sees', () => {
     const writer = await manager.load(port());
     writer.session.set('a', 1);
     expect(await writer.session.save()).toBe('saved');
+  });
+});
+
+describe("typedSession (adapters' typed accessors)", () => {
+  it('views an @sess session with another Data type, and refuses anything else by name', async () => {
+    const { manager } = setup();
+    const { session } = await manager.load(port());
+    expect(typedSession<{ cart: string[] }>(session, 'sessions.of(req)')).toBe(session);
+    expect(() => typedSession(undefined, 'sessions.of(req)')).toThrow(
+      /sessions\.of\(req\): the request has no @sess session/,
+    );
+    expect(() => typedSession({ get: () => 1 }, 'sessions.of(ctx)')).toThrow(TypeError);
   });
 });

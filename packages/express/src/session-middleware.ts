@@ -5,6 +5,7 @@ import {
   type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
+  typedSession,
   useCookieHmac,
 } from '@sess/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -43,7 +44,6 @@ export function session<Data extends object = SessionData>(
   options: ExpressSessionOptions<Data>,
 ): ExpressSessionMiddleware<Data> {
   const manager = new SessionManager<Data>(options);
-  const sessions = new WeakMap<Request, RequestSession<Data>>();
 
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (req.session) {
@@ -52,17 +52,12 @@ export function session<Data extends object = SessionData>(
     }
     manager.load(expressPort(req, res)).then((handle) => {
       req.session = handle.frameworkSession;
-      sessions.set(req, handle.session);
       commitBeforeSending(res, handle, next);
       next();
     }, next);
   };
   return Object.assign(middleware, {
-    of(req: Request): RequestSession<Data> {
-      const found = sessions.get(req);
-      if (!found) throw new TypeError('sessions.of(req): this middleware did not handle this request');
-      return found;
-    },
+    of: (req: Request): RequestSession<Data> => typedSession<Data>(req.session, 'sessions.of(req)'),
     manager,
   });
 }

@@ -6,6 +6,7 @@ import {
   type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
+  typedSession,
   useCookieHmac,
 } from '@sess/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -47,33 +48,24 @@ export function session<Data extends object = SessionData>(
   options: FastifySessionOptions<Data>,
 ): FastifySessionPlugin<Data> {
   const manager = new SessionManager<Data>(options);
-  const sessions = new WeakMap<FastifyRequest, RequestSession<Data>>();
-  const plugin = fp(async (app: FastifyInstance) => install(app, manager, sessions), {
+  const plugin = fp(async (app: FastifyInstance) => install(app, manager), {
     fastify: '5.x',
     name: '@sess/fastify',
   });
   return Object.assign(plugin, {
-    of(request: FastifyRequest): RequestSession<Data> {
-      const found = sessions.get(request);
-      if (!found) throw new TypeError('sessions.of(request): this plugin did not handle this request');
-      return found;
-    },
+    of: (request: FastifyRequest): RequestSession<Data> =>
+      typedSession<Data>(request.session, 'sessions.of(request)'),
     manager,
   });
 }
 
 /** The same plugin in Fastify's `app.register(plugin, options)` form. */
 export const fastifySession: FastifyPluginAsync<FastifySessionOptions> = fp(
-  async (app: FastifyInstance, options: FastifySessionOptions) =>
-    install(app, new SessionManager(options), undefined),
+  async (app: FastifyInstance, options: FastifySessionOptions) => install(app, new SessionManager(options)),
   { fastify: '5.x', name: '@sess/fastify' },
 );
 
-function install<Data extends object>(
-  app: FastifyInstance,
-  manager: SessionManager<Data>,
-  typed: WeakMap<FastifyRequest, RequestSession<Data>> | undefined,
-): void {
+function install<Data extends object>(app: FastifyInstance, manager: SessionManager<Data>): void {
   if (app.hasRequestDecorator('session')) {
     throw new SessionConfigError(
       'request.session is already decorated: register @sess/fastify once per scope, and not together with @fastify/session',
@@ -84,7 +76,6 @@ function install<Data extends object>(
   app.addHook('onRequest', async (request, reply) => {
     const handle = await manager.load(fastifyPort(request, reply));
     handles.set(request, handle);
-    typed?.set(request, handle.session);
     request.session = handle.frameworkSession;
   });
   app.addHook('onSend', async (request, _reply, payload) => {

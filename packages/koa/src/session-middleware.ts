@@ -5,6 +5,7 @@ import {
   type SessionHandle,
   SessionManager,
   type SessionManagerOptions,
+  typedSession,
   useCookieHmac,
 } from '@sess/core';
 import type { Context, Middleware, Next } from 'koa';
@@ -43,13 +44,11 @@ export function session<Data extends object = SessionData>(
   options: KoaSessionOptions<Data>,
 ): KoaSessionMiddleware<Data> {
   const manager = new SessionManager<Data>(options);
-  const sessions = new WeakMap<Context, RequestSession<Data>>();
 
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     if (ctx.session) return next(); // mounted twice (router and app): the outer one owns it
     const handle = await manager.load(koaPort(ctx));
     ctx.session = handle.frameworkSession;
-    sessions.set(ctx, handle.session);
     try {
       await next();
     } catch (error) {
@@ -61,11 +60,7 @@ export function session<Data extends object = SessionData>(
     if (saving !== undefined) await saving; // no await when there is nothing to write
   };
   return Object.assign(middleware, {
-    of(ctx: Context): RequestSession<Data> {
-      const found = sessions.get(ctx);
-      if (!found) throw new TypeError('sessions.of(ctx): this middleware did not handle this request');
-      return found;
-    },
+    of: (ctx: Context): RequestSession<Data> => typedSession<Data>(ctx.session, 'sessions.of(ctx)'),
     manager,
   });
 }

@@ -238,3 +238,17 @@ const refuseUnknownProperties: ProxyHandler<object> = {
 export function createRequestSession<Data extends object>(handle: SessionHandle<Data>): RequestSession<Data> {
   return new Proxy<RequestSessionView<Data>>(new RequestSessionView(handle), refuseUnknownProperties);
 }
+
+/**
+ * For adapters' typed accessors (`sessions.of(req)`): the request's @sess session viewed with the
+ * middleware's own Data. Data is a compile-time view of the same attributes, so this is the one place
+ * the type is narrowed; anything that is not an @sess session is refused with a TypeError naming `where`.
+ */
+export function typedSession<Data extends object>(session: unknown, where: string): RequestSession<Data> {
+  if (typeof session !== 'object' || session === null || !(HANDLE in session)) {
+    throw new TypeError(
+      `${where}: the request has no @sess session (is the session middleware installed before this route?)`,
+    );
+  }
+  return session as unknown as RequestSession<Data>;
+}
